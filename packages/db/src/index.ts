@@ -1,0 +1,7 @@
+export * from "./client";
+export * from "./lock";
+export * from "./migrate";
+export * from "./schema";
+export * from "./rate-limit";
+// One copy of drizzle's query builders for every package (a second copy breaks instanceof checks).
+export { and, asc, count, desc, eq, gt, gte, ilike, inArray, isNull, isNotNull, lt, lte, ne, or, sql } from "drizzle-orm";

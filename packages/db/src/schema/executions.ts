@@ -1,0 +1,227 @@
+import {
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { createdAt, id, tstz, updatedAt } from "./_columns";
+import { users } from "./auth";
+import { flows, flowVersions } from "./flows";
+import { workspaces } from "./workspaces";
+
+export const executionStatus = pgEnum("execution_status", [
+  "pending",
+  "running",
+  "paused",
+  "completed",
+  "failed",
+  "cancelled",
+]);
+export const blockExecutionStatus = pgEnum("block_execution_status", [
+  "pending",
+  "running",
+  "completed",
+  "failed",
+  "skipped",
+]);
+export const triggerType = pgEnum("trigger_type", ["manual", "webhook", "schedule", "api"]);
+
+export const flowExecutions = pgTable(
+  "flow_executions",
+  {
+    id: id(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    flowId: uuid("flow_id")
+      .notNull()
+      .references(() => flows.id, { onDelete: "cascade" }),
+    flowVersionId: uuid("flow_version_id").references(() => flowVersions.id, { onDelete: "set null" }),
+    /** The graph this run executes (pinned at start so later edits do not change a running execution). */
+    graph: jsonb("graph").$type<{ nodes: unknown[]; edges: unknown[] }>(),
+    status: executionStatus("status").notNull().default("pending"),
+    triggerType: triggerType("trigger_type").notNull().default("manual"),
+    input: jsonb("input"),
+    output: jsonb("output"),
+    error: jsonb("error").$type<{ code: string; message: string; nodeId?: string }>(),
+    /** The index the next event gets; events are contiguous from 0. */
+    nextEventIndex: integer("next_event_index").notNull().default(0),
+    leaseOwner: text("lease_owner"),
+    leaseExpiresAt: tstz("lease_expires_at"),
+    wakeAt: tstz("wake_at"),
+    tokensIn: integer("tokens_in").notNull().default(0),
+    tokensOut: integer("tokens_out").notNull().default(0),
+    /** USD; null = unknown (a model without a price was used), never silently 0. */
+    costUsd: numeric("cost_usd", { precision: 14, scale: 8 }),
+    durationMs: integer("duration_ms"),
+    retryOfExecutionId: uuid("retry_of_execution_id"),
+    idempotencyKey: text("idempotency_key"),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    startedAt: tstz("started_at"),
+    finishedAt: tstz("finished_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("flow_executions_workspace_id_idx").on(t.workspaceId, t.createdAt),
+    index("flow_executions_workspace_flow_idx").on(t.workspaceId, t.flowId, t.createdAt),
+    index("flow_executions_claim_idx").on(t.status, t.leaseExpiresAt),
+  ],
+);
+
+export const blockExecutions = pgTable(
+  "block_executions",
+  {
+    id: id(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    executionId: uuid("execution_id")
+      .notNull()
+      .references(() => flowExecutions.id, { onDelete: "cascade" }),
+    nodeId: text("node_id").notNull(),
+    blockType: text("block_type").notNull(),
+    /** Loop iteration path ("" outside loops, "2" or "2.0" inside nested loops). */
+    iteration: text("iteration").notNull().default(""),
+    status: blockExecutionStatus("status").notNull().default("pending"),
+    attempt: integer("attempt").notNull().default(0),
+    input: jsonb("input"),
+    output: jsonb("output"),
+    error: jsonb("error").$type<{ code: string; message: string }>(),
+    startedAt: tstz("started_at"),
+    finishedAt: tstz("finished_at"),
+    durationMs: integer("duration_ms"),
+    tokensIn: integer("tokens_in"),
+    tokensOut: integer("tokens_out"),
+    costUsd: numeric("cost_usd", { precision: 14, scale: 8 }),
+    ttftMs: integer("ttft_ms"),
+    tokensPerSecond: doublePrecision("tokens_per_second"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("block_executions_workspace_id_idx").on(t.workspaceId, t.executionId),
+    uniqueIndex("block_executions_node_iteration_key").on(t.executionId, t.nodeId, t.iteration),
+  ],
+);
+
+export const executionEvents = pgTable(
+  "execution_events",
+  {
+    executionId: uuid("execution_id")
+      .notNull()
+      .references(() => flowExecutions.id, { onDelete: "cascade" }),
+    eventIndex: integer("event_index").notNull(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.executionId, t.eventIndex] }),
+    index("execution_events_workspace_id_idx").on(t.workspaceId, t.executionId),
+  ],
+);
+
+/** Runs of a single block from the block test panel. */
+export const blockTestRuns = pgTable(
+  "block_test_runs",
+  {
+    id: id(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    blockId: uuid("block_id"),
+    flowId: uuid("flow_id"),
+    nodeId: text("node_id"),
+    blockType: text("block_type").notNull(),
+    config: jsonb("config").$type<Record<string, unknown>>().notNull(),
+    input: jsonb("input"),
+    output: jsonb("output"),
+    error: jsonb("error").$type<{ code: string; message: string }>(),
+    status: blockExecutionStatus("status").notNull().default("pending"),
+    durationMs: integer("duration_ms"),
+    tokensIn: integer("tokens_in"),
+    tokensOut: integer("tokens_out"),
+    costUsd: numeric("cost_usd", { precision: 14, scale: 8 }),
+    ttftMs: integer("ttft_ms"),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("block_test_runs_workspace_id_idx").on(t.workspaceId, t.createdAt)],
+);
+
+/** AI and router outputs, with user feedback. */
+export const decisions = pgTable(
+  "decisions",
+  {
+    id: id(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    executionId: uuid("execution_id").references(() => flowExecutions.id, { onDelete: "cascade" }),
+    nodeId: text("node_id").notNull(),
+    kind: text("kind").notNull(),
+    input: jsonb("input"),
+    output: jsonb("output"),
+    feedback: text("feedback"),
+    feedbackComment: text("feedback_comment"),
+    feedbackBy: uuid("feedback_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("decisions_workspace_id_idx").on(t.workspaceId, t.createdAt)],
+);
+
+export const comments = pgTable(
+  "comments",
+  {
+    id: id(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    flowId: uuid("flow_id").references(() => flows.id, { onDelete: "cascade" }),
+    executionId: uuid("execution_id").references(() => flowExecutions.id, { onDelete: "cascade" }),
+    nodeId: text("node_id"),
+    authorId: uuid("author_id").references(() => users.id, { onDelete: "set null" }),
+    body: text("body").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("comments_workspace_id_idx").on(t.workspaceId, t.createdAt)],
+);
+
+/** Files and large outputs produced by runs. */
+export const artifacts = pgTable(
+  "artifacts",
+  {
+    id: id(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    executionId: uuid("execution_id").references(() => flowExecutions.id, { onDelete: "cascade" }),
+    nodeId: text("node_id"),
+    name: text("name").notNull(),
+    contentType: text("content_type").notNull(),
+    sizeBytes: integer("size_bytes").notNull(),
+    /** base64 of the bytes (small artifacts live in the database). */
+    content: text("content").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("artifacts_workspace_id_idx").on(t.workspaceId, t.executionId)],
+);
+
+export type FlowExecution = typeof flowExecutions.$inferSelect;
+export type BlockExecution = typeof blockExecutions.$inferSelect;
+export type ExecutionEvent = typeof executionEvents.$inferSelect;
+export type ExecutionStatus = (typeof executionStatus.enumValues)[number];
+export type BlockExecutionStatus = (typeof blockExecutionStatus.enumValues)[number];
+export type TriggerType = (typeof triggerType.enumValues)[number];

@@ -1,0 +1,6 @@
+export * from "./auth";
+export * from "./workspaces";
+export * from "./connections";
+export * from "./flows";
+export * from "./executions";
+export * from "./triggers";

@@ -1,0 +1,60 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import postgres from "postgres";
+import { inject } from "vitest";
+import { createDatabase, type DatabaseHandle } from "./client";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Postgres: URL of a migrated template database to copy per suite. */
+    weftPgTemplateUrl: string | null;
+    /** PGlite: path of a gzipped data dir of a migrated database to load per suite. */
+    weftPgliteDump: string | null;
+  }
+}
+
+/** Connection URL of the same server with another database name. */
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+export type TestDatabase = DatabaseHandle & { url?: string };
+
+/**
+ * A fresh, migrated database for one suite: a copy of the migrated template on Postgres (when the run
+ * has DATABASE_URL), else an in-memory PGlite loaded from the migrated dump. Never shared between suites.
+ */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const templateUrl = inject("weftPgTemplateUrl");
+  if (templateUrl) {
+    const template = new URL(templateUrl).pathname.slice(1);
+    const name = `weft_t_${randomBytes(6).toString("hex")}`;
+    const admin = postgres(withDatabase(templateUrl, "postgres"), { max: 1, onnotice: () => {} });
+    try {
+      await admin.unsafe(`create database "${name}" template "${template}"`);
+    } finally {
+      await admin.end();
+    }
+    const url = withDatabase(templateUrl, name);
+    const handle = await createDatabase({ url, max: 5 });
+    return {
+      ...handle,
+      url,
+      close: async () => {
+        await handle.close();
+        const drop = postgres(withDatabase(templateUrl, "postgres"), { max: 1, onnotice: () => {} });
+        try {
+          await drop.unsafe(`drop database if exists "${name}" with (force)`);
+        } finally {
+          await drop.end();
+        }
+      },
+    };
+  }
+  const dump = inject("weftPgliteDump");
+  if (!dump) throw new Error("the vitest global setup (packages/db/test/global-setup.ts) did not run");
+  const blob = new Blob([fs.readFileSync(dump)]);
+  return createDatabase({ memory: true, loadDataDir: blob });
+}
