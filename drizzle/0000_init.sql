@@ -33,6 +33,7 @@ CREATE TABLE "api_keys" (
 	"name" text NOT NULL,
 	"prefix" text NOT NULL,
 	"key_hash" text NOT NULL,
+	"role" "workspace_role" DEFAULT 'member' NOT NULL,
 	"created_by" uuid,
 	"last_used_at" timestamp with time zone,
 	"revoked_at" timestamp with time zone,

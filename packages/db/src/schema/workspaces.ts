@@ -44,6 +44,8 @@ export const apiKeys = pgTable(
     prefix: text("prefix").notNull(),
     /** SHA-256 (hex) of the whole key; the key itself is shown once and never stored. */
     keyHash: text("key_hash").notNull(),
+    /** What the key may do in its workspace; never more than its creator's role. */
+    role: workspaceRole("role").notNull().default("member"),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     lastUsedAt: tstz("last_used_at"),
     revokedAt: tstz("revoked_at"),

@@ -1,0 +1,3 @@
+export * from "./authenticator";
+export * from "./local";
+export * from "./clerk";

@@ -1,0 +1,10 @@
+export * from "./lib/errors";
+export * from "./lib/context";
+export * from "./lib/crypto";
+export * from "./lib/roles";
+export * from "./trpc/init";
+export * from "./trpc/root";
+export { getConnectionSecret } from "./services/connections/get-connection";
+export type { ConnectionView } from "./services/connections/connection-view";
+export type { WorkspaceSummary } from "./services/workspaces/create-workspace";
+export type { ApiKeySummary } from "./services/api-keys/create-api-key";

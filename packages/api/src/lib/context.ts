@@ -1,0 +1,22 @@
+import type { Db, WorkspaceRole } from "@weft/db";
+import type { SecretBox } from "./crypto";
+
+/** What every service needs, built once by the composition root. */
+export type Deps = {
+  db: Db;
+  secrets: SecretBox;
+  now: () => Date;
+  sessionTtlMs: number;
+  /** Failed sign-ins allowed per client address per window before 429. */
+  signInLimit: { max: number; windowMs: number };
+};
+
+/** Who is calling, inside one workspace. `userId` is null for API keys. */
+export type Actor = {
+  workspaceId: string;
+  role: WorkspaceRole;
+  userId: string | null;
+  apiKeyId?: string;
+};
+
+export type SessionUser = { id: string; email: string; name: string };

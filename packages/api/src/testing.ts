@@ -1,0 +1,41 @@
+import { createTestDatabase, type TestDatabase } from "@weft/db/testing";
+import { randomBytes } from "node:crypto";
+import { createLocalAuthenticator } from "./auth/local";
+import type { Deps } from "./lib/context";
+import { createSecretBox } from "./lib/crypto";
+import { createRestApp, type RestOptions } from "./rest/app";
+import { createCaller } from "./trpc/root";
+
+export type TestApi = {
+  database: TestDatabase;
+  deps: Deps;
+  clock: { now: Date; advance(ms: number): void };
+  rest: ReturnType<typeof createRestApp>;
+  close(): Promise<void>;
+};
+
+/** A real database (PGlite or Postgres), real services, the real REST app and a controllable clock. */
+export async function createTestApi(overrides: Partial<Deps> & Pick<RestOptions, "clientAddress"> = {}): Promise<TestApi> {
+  const database = await createTestDatabase();
+  const clock = {
+    now: new Date(),
+    advance(ms: number) {
+      this.now = new Date(this.now.getTime() + ms);
+    },
+  };
+  const deps: Deps = {
+    db: database.db,
+    secrets: createSecretBox(randomBytes(32)),
+    now: () => clock.now,
+    sessionTtlMs: 24 * 3600 * 1000,
+    signInLimit: { max: 5, windowMs: 15 * 60 * 1000 },
+    ...overrides,
+  };
+  const rest = createRestApp({ deps, authenticator: createLocalAuthenticator(deps), clientAddress: overrides.clientAddress });
+  return { database, deps, clock, rest, close: () => database.close() };
+}
+
+/** A tRPC caller for a signed-in user (identity as the authenticator would produce it). */
+export function callerFor(deps: Deps, user: { id: string; email: string; name: string } | null) {
+  return createCaller({ deps, identity: user ? { user } : null });
+}

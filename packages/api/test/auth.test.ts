@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sessions, users } from "@weft/db";
+import { createTestApi, type TestApi } from "../src/testing";
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await createTestApi();
+});
+afterAll(async () => api?.close());
+
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  api.rest.request(path, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+
+const cookieOf = (res: Response) => /weft_session=([^;]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1];
+
+describe("local auth", () => {
+  it("signs up, reads the session, signs out, and the cookie stops working", async () => {
+    const res = await post("/api/auth/sign-up", { email: "Ada@Example.com", password: "correct horse", name: "Ada" });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({ user: { email: "ada@example.com", name: "Ada" } });
+    const setCookie = res.headers.get("set-cookie") ?? "";
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Lax/i);
+    const token = cookieOf(res)!;
+
+    const session = await api.rest.request("/api/auth/session", { headers: { cookie: `weft_session=${token}` } });
+    expect(session.status).toBe(200);
+
+    // Only the hash of the token is stored, and the password is hashed with scrypt.
+    const [stored] = await api.deps.db.select().from(sessions);
+    expect(stored!.tokenHash).not.toContain(token);
+    const [user] = await api.deps.db.select().from(users);
+    expect(user!.passwordHash).toMatch(/^scrypt\$/);
+    expect(user!.passwordHash).not.toContain("correct horse");
+
+    const out = await api.rest.request("/api/auth/sign-out", { method: "POST", headers: { cookie: `weft_session=${token}` } });
+    expect(out.status).toBe(200);
+    const after = await api.rest.request("/api/auth/session", { headers: { cookie: `weft_session=${token}` } });
+    expect(after.status).toBe(401);
+  });
+
+  it("rejects a duplicate email with 409 and invalid input with 400 naming the field", async () => {
+    const dup = await post("/api/auth/sign-up", { email: "ada@example.com", password: "another one", name: "Ada 2" });
+    expect(dup.status).toBe(409);
+    expect(await dup.json()).toMatchObject({ error: { code: "CONFLICT", path: "email" } });
+
+    const bad = await post("/api/auth/sign-up", { email: "not-an-email", password: "short", name: "" });
+    expect(bad.status).toBe(400);
+    const body = (await bad.json()) as { error: { path: string; message: string } };
+    expect(["email", "password", "name"]).toContain(body.error.path);
+    expect(body.error.message).toContain(body.error.path);
+
+    const notJson = await api.rest.request("/api/auth/sign-up", { method: "POST", headers: { "content-type": "text/plain" }, body: "hi" });
+    expect(notJson.status).toBe(415);
+  });
+
+  it("answers the same 401 for a wrong password and an unknown email", async () => {
+    const wrongPassword = await post("/api/auth/sign-in", { email: "ada@example.com", password: "wrong password" }, { "x-forwarded-for": "10.0.0.1" });
+    const unknownEmail = await post("/api/auth/sign-in", { email: "nobody@example.com", password: "correct horse" }, { "x-forwarded-for": "10.0.0.1" });
+    expect(wrongPassword.status).toBe(401);
+    expect(unknownEmail.status).toBe(401);
+    expect(await wrongPassword.json()).toEqual(await unknownEmail.json());
+    const good = await post("/api/auth/sign-in", { email: "ADA@example.com", password: "correct horse" }, { "x-forwarded-for": "10.0.0.1" });
+    expect(good.status).toBe(200);
+    expect(cookieOf(good)).toBeTruthy();
+  });
+
+  it("refuses repeated failed sign-ins from one address with 429 and Retry-After, then lets it in after the window", async () => {
+    const from = { "x-forwarded-for": "10.0.0.9" };
+    for (let i = 0; i < 5; i++) {
+      expect((await post("/api/auth/sign-in", { email: "ada@example.com", password: `guess ${i}` }, from)).status).toBe(401);
+    }
+    const limited = await post("/api/auth/sign-in", { email: "ada@example.com", password: "correct horse" }, from);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Another address is not affected.
+    expect((await post("/api/auth/sign-in", { email: "ada@example.com", password: "correct horse" }, { "x-forwarded-for": "10.0.0.10" })).status).toBe(200);
+    api.clock.advance(15 * 60 * 1000 + 1);
+    expect((await post("/api/auth/sign-in", { email: "ada@example.com", password: "correct horse" }, from)).status).toBe(200);
+  });
+
+  it("expires sessions after their time to live", async () => {
+    const res = await post("/api/auth/sign-in", { email: "ada@example.com", password: "correct horse" }, { "x-forwarded-for": "10.0.0.2" });
+    const token = cookieOf(res)!;
+    const headers = { cookie: `weft_session=${token}` };
+    expect((await api.rest.request("/api/auth/session", { headers })).status).toBe(200);
+    api.clock.advance(24 * 3600 * 1000 + 1);
+    expect((await api.rest.request("/api/auth/session", { headers })).status).toBe(401);
+    expect((await api.rest.request("/api/v1/me", { headers })).status).toBe(401);
+  });
+});
