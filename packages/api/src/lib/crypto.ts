@@ -79,8 +79,13 @@ export function resolveEncryptionKey(options: { explicitKey?: string; dataDir: s
     return key;
   }
   const file = path.join(options.dataDir, "encryption.key");
+  const read = () => {
+    const key = Buffer.from(fs.readFileSync(file, "utf8").trim(), "base64");
+    if (key.length !== 32) throw new Error(`${file} must hold 32 bytes, base64-encoded`);
+    return key;
+  };
   try {
-    return Buffer.from(fs.readFileSync(file, "utf8").trim(), "base64");
+    return read();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
@@ -91,7 +96,7 @@ export function resolveEncryptionKey(options: { explicitKey?: string; dataDir: s
     return key;
   } catch (error) {
     // Another process generated it first: use theirs.
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") return Buffer.from(fs.readFileSync(file, "utf8").trim(), "base64");
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return read();
     throw error;
   }
 }

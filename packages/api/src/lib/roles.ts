@@ -10,3 +10,8 @@ export const roleAtLeast = (role: WorkspaceRole, min: WorkspaceRole) => rank[rol
 export function requireRole(role: WorkspaceRole, min: WorkspaceRole): void {
   if (!roleAtLeast(role, min)) throw forbidden(`This needs the ${min} role; you are ${role === "admin" ? "an" : "a"} ${role}`);
 }
+
+/** Managing keys and members needs a person: an API key cannot mint keys or change who is in the workspace. */
+export function requireUser(actor: { userId: string | null }): asserts actor is { userId: string } {
+  if (!actor.userId) throw forbidden("API keys cannot do this; sign in as a workspace admin");
+}

@@ -2,8 +2,7 @@ import { apiKeys } from "@weft/db";
 import { audit } from "../../lib/audit";
 import type { Actor, Deps } from "../../lib/context";
 import { randomToken, sha256 } from "../../lib/crypto";
-import { requireRole, roleAtLeast } from "../../lib/roles";
-import { forbidden } from "../../lib/errors";
+import { requireRole, requireUser } from "../../lib/roles";
 import { parseInput } from "../../lib/validation";
 import { CreateApiKeyInput } from "./schemas";
 
@@ -19,14 +18,17 @@ export type ApiKeySummary = {
   revokedAt: Date | null;
 };
 
-/** Issues a key for the workspace. The full key is returned here once; only its SHA-256 is stored. */
+/**
+ * Issues a key for the workspace. Admins only, and owner keys are not issued, so a key never has more
+ * rights than its creator. The full key is returned here once; only its SHA-256 is stored.
+ */
 export async function createApiKey(
   deps: Deps,
   { actor, input }: { actor: Actor; input: unknown },
 ): Promise<{ apiKey: ApiKeySummary; key: string }> {
+  requireUser(actor);
   requireRole(actor.role, "admin");
   const { name, role } = parseInput(CreateApiKeyInput, input);
-  if (!roleAtLeast(actor.role, role)) throw forbidden("A key cannot have more rights than its creator");
   const key = `${API_KEY_PREFIX}${randomToken(32)}`;
   return deps.db.transaction(async (tx) => {
     const [row] = await tx

@@ -2,12 +2,13 @@ import { and, apiKeys, eq, isNull } from "@weft/db";
 import { audit } from "../../lib/audit";
 import type { Actor, Deps } from "../../lib/context";
 import { notFound } from "../../lib/errors";
-import { requireRole } from "../../lib/roles";
+import { requireRole, requireUser } from "../../lib/roles";
 import { parseInput } from "../../lib/validation";
 import { RevokeApiKeyInput } from "./schemas";
 
 /** Revokes a key: it stops authenticating at once. Revoking twice is harmless. */
 export async function revokeApiKey(deps: Deps, { actor, input }: { actor: Actor; input: unknown }) {
+  requireUser(actor);
   requireRole(actor.role, "admin");
   const { apiKeyId } = parseInput(RevokeApiKeyInput, input);
   return deps.db.transaction(async (tx) => {

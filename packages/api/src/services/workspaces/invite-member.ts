@@ -2,12 +2,13 @@ import { eq, users, workspaceMembers } from "@weft/db";
 import { audit } from "../../lib/audit";
 import type { Actor, Deps } from "../../lib/context";
 import { AppError, isUniqueViolation } from "../../lib/errors";
-import { requireRole } from "../../lib/roles";
+import { requireRole, requireUser } from "../../lib/roles";
 import { parseInput } from "../../lib/validation";
 import { InviteMemberInput } from "./schemas";
 
 /** Adds an existing user (local auth) to the workspace by email. Only owners can add owners. */
 export async function inviteMember(deps: Deps, { actor, input }: { actor: Actor; input: unknown }) {
+  requireUser(actor);
   requireRole(actor.role, "admin");
   const { email, role } = parseInput(InviteMemberInput, input);
   if (role === "owner") requireRole(actor.role, "owner");

@@ -2,13 +2,14 @@ import { and, eq, workspaceMembers } from "@weft/db";
 import { audit } from "../../lib/audit";
 import type { Actor, Deps } from "../../lib/context";
 import { notFound } from "../../lib/errors";
-import { requireRole } from "../../lib/roles";
+import { requireRole, requireUser } from "../../lib/roles";
 import { parseInput } from "../../lib/validation";
 import { RemoveMemberInput } from "./schemas";
 import { assertAnotherOwner } from "./update-member-role";
 
 /** Removes a member (admins), or lets a member leave; the last owner cannot go. */
 export async function removeMember(deps: Deps, { actor, input }: { actor: Actor; input: unknown }) {
+  requireUser(actor);
   const { userId } = parseInput(RemoveMemberInput, input);
   if (userId !== actor.userId) requireRole(actor.role, "admin");
   return deps.db.transaction(async (tx) => {

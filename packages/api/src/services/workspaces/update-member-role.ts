@@ -2,12 +2,13 @@ import { and, count, eq, workspaceMembers } from "@weft/db";
 import { audit } from "../../lib/audit";
 import type { Actor, Deps } from "../../lib/context";
 import { AppError, notFound } from "../../lib/errors";
-import { requireRole } from "../../lib/roles";
+import { requireRole, requireUser } from "../../lib/roles";
 import { parseInput } from "../../lib/validation";
 import { UpdateMemberRoleInput } from "./schemas";
 
 /** Changes a member's role. Owners alone grant or take away ownership; the last owner stays. */
 export async function updateMemberRole(deps: Deps, { actor, input }: { actor: Actor; input: unknown }) {
+  requireUser(actor);
   requireRole(actor.role, "admin");
   const { userId, role } = parseInput(UpdateMemberRoleInput, input);
   return deps.db.transaction(async (tx) => {
