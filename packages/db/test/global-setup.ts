@@ -17,9 +17,14 @@ export default async function setup(project: TestProject) {
     const admin = postgres(withDatabase(url, "postgres"), { max: 1, onnotice: () => {} });
     await admin.unsafe(`create database "${template}"`);
     const templateUrl = withDatabase(url, template);
-    const handle = await createDatabase({ url: templateUrl, max: 1 });
-    await migrate(handle);
-    await handle.close();
+    try {
+      const handle = await createDatabase({ url: templateUrl, max: 1 });
+      await migrate(handle).finally(() => handle.close());
+    } catch (error) {
+      await admin.unsafe(`drop database if exists "${template}" with (force)`);
+      await admin.end();
+      throw error;
+    }
     project.provide("weftPgTemplateUrl", templateUrl);
     project.provide("weftPgliteDump", null);
     return async () => {
