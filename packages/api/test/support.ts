@@ -22,7 +22,7 @@ export function restClient(api: TestApi) {
       body: call.body === undefined ? undefined : JSON.stringify(call.body),
     });
     const text = await res.text();
-    let body: unknown = null;
+    let body: unknown;
     try {
       body = text ? JSON.parse(text) : null;
     } catch {

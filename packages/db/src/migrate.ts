@@ -9,7 +9,8 @@ import type { DatabaseHandle } from "./client";
 
 /** Finds the repository's `drizzle/` folder, walking up from `from` (default: the working directory). */
 export function findMigrationsFolder(from = process.cwd()): string {
-  let dir = path.resolve(from);
+  // turbopackIgnore: a runtime lookup, not a file the server bundle should trace.
+  let dir = path.resolve(/*turbopackIgnore: true*/ from);
   for (;;) {
     const candidate = path.join(dir, "drizzle");
     if (fs.existsSync(path.join(candidate, "meta", "_journal.json"))) return candidate;

@@ -82,7 +82,7 @@ export function createRestApp(options: RestOptions) {
   const clientAddress = options.clientAddress ?? defaultClientAddress;
   const app = new OpenAPIHono<Env>({
     defaultHook: (result) => {
-      if (!result.success) throw fromZodError(result.error as never);
+      if (!result.success) throw fromZodError(result.error);
     },
   });
 

@@ -45,7 +45,8 @@ const t = initTRPC.context<TRPCContext>().create({
       ...shape,
       // 5xx details go to the log, never to the client.
       message: internal ? "Something went wrong on our side" : issue ? `${path ? `${path}: ` : ""}${issue.message}` : shape.message,
-      data: { ...shape.data, stack: undefined, path: path ?? null },
+      // `data.path` is tRPC's procedure path; the offending input field goes in `data.field`.
+      data: { ...shape.data, stack: undefined, field: path ?? null },
     };
   },
 });

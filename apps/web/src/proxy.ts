@@ -1,0 +1,17 @@
+import { clerkMiddleware } from "@clerk/nextjs/server";
+import { NextResponse, type NextRequest } from "next/server";
+import { clerkEnabled, env } from "@/server/env";
+
+// Clerk's middleware answers 500 when its keys are missing, so it is installed only when they are set
+// (STACK.md). Local auth needs no proxy: pages and routes check the session cookie themselves.
+function localAuthProxy(_request: NextRequest) {
+  return NextResponse.next();
+}
+
+export default clerkEnabled
+  ? clerkMiddleware({ jwtKey: env.CLERK_JWT_KEY })
+  : localAuthProxy;
+
+export const config = {
+  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+};

@@ -1,0 +1,43 @@
+import "server-only";
+import {
+  createClerkAuthenticator,
+  createLocalAuthenticator,
+  type Authenticator,
+} from "@weft/api/auth";
+import { createSecretBox, resolveEncryptionKey, type Deps } from "@weft/api";
+import { createRestApp } from "@weft/api/rest";
+import { clerkEnabled, dataDir, env } from "./env";
+import { getDatabase } from "./db";
+
+export type WeftApi = { deps: Deps; authenticator: Authenticator; rest: ReturnType<typeof createRestApp> };
+
+const globalForApi = globalThis as typeof globalThis & { __weftApi?: Promise<WeftApi> };
+
+/** The composition root of the API: services, the authenticator (local or Clerk) and the REST app, built once. */
+export function getApi(): Promise<WeftApi> {
+  globalForApi.__weftApi ??= build().catch((error: unknown) => {
+    globalForApi.__weftApi = undefined;
+    throw error;
+  });
+  return globalForApi.__weftApi;
+}
+
+async function build(): Promise<WeftApi> {
+  const { db } = await getDatabase();
+  const deps: Deps = {
+    db,
+    secrets: createSecretBox(resolveEncryptionKey({ explicitKey: env.WEFT_ENCRYPTION_KEY, dataDir })),
+    now: () => new Date(),
+    sessionTtlMs: env.WEFT_SESSION_TTL_HOURS * 3600 * 1000,
+    signInLimit: { max: 10, windowMs: 15 * 60 * 1000 },
+  };
+  const authenticator =
+    clerkEnabled && env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY && env.CLERK_SECRET_KEY
+      ? createClerkAuthenticator(deps, {
+          secretKey: env.CLERK_SECRET_KEY,
+          publishableKey: env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY,
+          jwtKey: env.CLERK_JWT_KEY,
+        })
+      : createLocalAuthenticator(deps);
+  return { deps, authenticator, rest: createRestApp({ deps, authenticator }) };
+}

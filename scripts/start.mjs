@@ -1,0 +1,286 @@
+#!/usr/bin/env node
+// `npm start`: everything a fresh clone needs, in order, each step skipped when already done:
+//   1. install dependencies (npm ci / npm install) when node_modules is missing or stale;
+//   2. `next build` apps/web unless the build stamp matches the sources;
+//   3. apply database migrations (scripts/migrate.ts);
+//   4. run `next start` in its own process group, forwarding SIGINT/SIGTERM/SIGHUP to the group
+//      (killing only a wrapper would leave next-server holding the port).
+// Plain Node ESM with no dependencies: it must run before `npm install` has.
+//
+// Environment: PORT (default 3000) and everything in .env.example, read from the environment and
+// from <repo>/.env.local and <repo>/.env. WEFT_NEXT_DIST_DIR picks another build folder (used by
+// the Playwright server). NEXT_TELEMETRY_DISABLED and CLERK_TELEMETRY_DISABLED default to 1.
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { loadRootEnv, repoRoot } from "./lib/repo.mjs";
+
+const root = repoRoot;
+const webDir = path.join(root, "apps", "web");
+const distDir = path.resolve(webDir, process.env.WEFT_NEXT_DIST_DIR || ".next");
+const stampFile = path.join(distDir, "weft-build-stamp");
+const t0 = performance.now();
+
+/** @param {string} message */
+const log = (message) => console.log(`[weft] ${message}`);
+/** @param {number} since */
+const seconds = (since) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
+
+// ---------------------------------------------------------------------------------------------
+// Child processes: each runs in its own process group; our termination signals go to that group.
+
+/** @type {import("node:child_process").ChildProcess | undefined} */
+let current;
+/** @type {NodeJS.Signals | undefined} */
+let stopSignal;
+
+for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM", "SIGHUP"])) {
+  process.on(signal, () => {
+    stopSignal ??= signal;
+    if (current?.pid && current.exitCode === null && current.signalCode === null) {
+      try {
+        process.kill(-current.pid, signal);
+      } catch {
+        // the group is already gone
+      }
+    } else {
+      process.exit(128 + signalNumber(signal));
+    }
+  });
+}
+// `npm start` runs us under `sh -c`; on SIGTERM npm signals that shell, which dies without passing
+// the signal on. Losing our parent therefore means "stop" too.
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid) process.emit("SIGTERM", "SIGTERM");
+}, 500).unref();
+// If this process dies for any other reason, do not leave a server behind.
+process.on("exit", () => {
+  if (current?.pid && current.exitCode === null && current.signalCode === null) {
+    try {
+      process.kill(-current.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  }
+});
+
+/** @param {NodeJS.Signals} signal */
+function signalNumber(signal) {
+  return /** @type {Record<string, number>} */ ({ SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 })[signal] ?? 0;
+}
+
+/**
+ * Spawns a command in its own process group and resolves with its exit code (128+n if killed by
+ * signal n).
+ * @param {string} command
+ * @param {string[]} args
+ * @param {{ cwd?: string }} [options]
+ * @returns {{ child: import("node:child_process").ChildProcess, exited: Promise<number> }}
+ */
+function launch(command, args, options = {}) {
+  const child = spawn(command, args, {
+    cwd: options.cwd ?? root,
+    // WEFT_SUPERVISOR_PID: the server stops itself if this process disappears without a signal
+    // (e.g. SIGKILL), see apps/web/src/instrumentation-node.ts.
+    env: { ...process.env, WEFT_SUPERVISOR_PID: String(process.pid) },
+    stdio: ["ignore", "inherit", "inherit"],
+    detached: true,
+  });
+  current = child;
+  /** @type {Promise<number>} */
+  const exited = new Promise((resolve) => {
+    child.once("error", (error) => {
+      console.error(`[weft] could not run ${command}: ${error.message}`);
+      resolve(127);
+    });
+    child.once("exit", (code, signal) => {
+      resolve(code ?? 128 + (signal ? signalNumber(signal) || 1 : 1));
+    });
+  });
+  return { child, exited };
+}
+
+/**
+ * Runs a step to completion; exits this process when it fails or when we were asked to stop.
+ * @param {string} label
+ * @param {string} command
+ * @param {string[]} args
+ * @param {{ cwd?: string }} [options]
+ */
+async function step(label, command, args, options) {
+  const started = performance.now();
+  log(`${label}...`);
+  const code = await launch(command, args, options).exited;
+  current = undefined;
+  if (stopSignal) process.exit(128 + signalNumber(stopSignal));
+  if (code !== 0) {
+    console.error(`[weft] ${label} failed (exit code ${code})`);
+    process.exit(code);
+  }
+  log(`${label}: done in ${seconds(started)}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Dependencies
+
+/** @param {string} file */
+const mtime = (file) => fs.statSync(file).mtimeMs;
+
+async function ensureDependencies() {
+  const lockfile = path.join(root, "package-lock.json");
+  const installed = path.join(root, "node_modules", ".package-lock.json");
+  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+  if (!fs.existsSync(path.join(root, "node_modules")) && fs.existsSync(lockfile)) {
+    await step("Installing dependencies (npm ci)", npm, ["ci", "--no-audit", "--no-fund"]);
+  } else if (!fs.existsSync(installed) || (fs.existsSync(lockfile) && mtime(installed) < mtime(lockfile))) {
+    await step("Updating dependencies (npm install)", npm, ["install", "--no-audit", "--no-fund"]);
+  } else {
+    return;
+  }
+  // npm leaves the hidden lockfile untouched when nothing changed: mark the install as current.
+  if (fs.existsSync(installed)) {
+    const now = new Date();
+    fs.utimesSync(installed, now, now);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Build (skipped when the stamp matches)
+
+/**
+ * Adds "path size mtime" of every file under `dir` (recursively) to the hash.
+ * @param {import("node:crypto").Hash} hash
+ * @param {string} dir
+ */
+function hashTree(hash, dir) {
+  if (!fs.existsSync(dir)) return;
+  const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== "node_modules") hashTree(hash, full);
+    } else if (entry.isFile()) {
+      hashFile(hash, full);
+    }
+  }
+}
+
+/**
+ * @param {import("node:crypto").Hash} hash
+ * @param {string} file
+ */
+function hashFile(hash, file) {
+  const stat = fs.statSync(file);
+  hash.update(`${path.relative(root, file)}\0${stat.size}\0${stat.mtimeMs}\n`);
+}
+
+/** A hash of everything the build depends on (metadata only; package-lock.json by content). */
+function buildFingerprint() {
+  const hash = createHash("sha256");
+  hash.update(`node ${process.version}\n`);
+  const lockfile = path.join(root, "package-lock.json");
+  if (fs.existsSync(lockfile)) hash.update(fs.readFileSync(lockfile));
+  for (const file of ["tsconfig.base.json"]) {
+    if (fs.existsSync(path.join(root, file))) hashFile(hash, path.join(root, file));
+  }
+  hashTree(hash, path.join(webDir, "src"));
+  hashTree(hash, path.join(webDir, "public"));
+  for (const name of fs.readdirSync(webDir).sort()) {
+    if (/\.(ts|mjs|json)$/.test(name) && name !== "next-env.d.ts") hashFile(hash, path.join(webDir, name));
+  }
+  const packagesDir = path.join(root, "packages");
+  if (fs.existsSync(packagesDir)) {
+    for (const name of fs.readdirSync(packagesDir).sort()) {
+      hashTree(hash, path.join(packagesDir, name, "src"));
+      const manifest = path.join(packagesDir, name, "package.json");
+      if (fs.existsSync(manifest)) hashFile(hash, manifest);
+    }
+  }
+  hashTree(hash, path.join(root, "drizzle"));
+  // NEXT_PUBLIC_* values are inlined into the bundle at build time.
+  for (const key of Object.keys(process.env).filter((k) => k.startsWith("NEXT_PUBLIC_")).sort()) {
+    hash.update(`${key}=${process.env[key]}\n`);
+  }
+  return hash.digest("hex");
+}
+
+async function ensureBuild() {
+  const fingerprint = buildFingerprint();
+  const built = fs.existsSync(path.join(distDir, "BUILD_ID"));
+  if (built && fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8").trim() === fingerprint) {
+    log(`Build is up to date (${path.relative(root, distDir)})`);
+    return;
+  }
+  fs.rmSync(stampFile, { force: true });
+  await step("Building apps/web (next build)", process.execPath, [nextBin(), "build"], { cwd: webDir });
+  fs.writeFileSync(stampFile, `${fingerprint}\n`);
+}
+
+function nextBin() {
+  const bin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+  if (!fs.existsSync(bin)) {
+    console.error("[weft] next is not installed: run `npm install`");
+    process.exit(1);
+  }
+  return bin;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Serve
+
+/**
+ * Resolves once the server answers HTTP (Next waits for instrumentation, i.e. the database, before
+ * serving), or with false when `exited` settles first.
+ * @param {number} port
+ * @param {Promise<number>} exited
+ */
+async function waitUntilServing(port, exited) {
+  let done = false;
+  void exited.then(() => {
+    done = true;
+  });
+  const deadline = Date.now() + 120_000;
+  while (!done && Date.now() < deadline) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/`, { redirect: "manual", signal: AbortSignal.timeout(5_000) });
+      return !done;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  return false;
+}
+
+async function serve() {
+  const port = process.env.PORT || "3000";
+  const started = performance.now();
+  log(`Starting the server on port ${port}...`);
+  const { exited } = launch(process.execPath, [nextBin(), "start", "-p", port], { cwd: webDir });
+  if (await waitUntilServing(Number(port), exited)) {
+    log(`Server ready in ${seconds(started)} (${seconds(t0)} in total)`);
+    console.log(`\nWeft is running at http://localhost:${port}\n`);
+  }
+  const code = await exited;
+  current = undefined;
+  // A stop we asked for (Ctrl-C, SIGTERM) that Next completed gracefully is a success.
+  if (stopSignal && (code === 0 || code === 128 + signalNumber(stopSignal))) {
+    log("Server stopped");
+    process.exit(0);
+  }
+  if (code !== 0) console.error(`[weft] the server exited with code ${code}`);
+  process.exit(code);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+process.chdir(root);
+loadRootEnv(root);
+process.env.NEXT_TELEMETRY_DISABLED ??= "1";
+process.env.CLERK_TELEMETRY_DISABLED ??= "1";
+
+await ensureDependencies();
+await ensureBuild();
+await step("Applying database migrations", process.execPath, ["--import", "tsx", "scripts/migrate.ts"]);
+await serve();
