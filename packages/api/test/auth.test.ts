@@ -83,6 +83,20 @@ describe("local auth", () => {
     expect((await post("/api/auth/sign-in", { email: "ada@example.com", password: "correct horse" }, from)).status).toBe(200);
   });
 
+  it("also limits failures on one account spread over many forged addresses", async () => {
+    await post("/api/auth/sign-up", { email: "grace@example.com", password: "correct horse", name: "Grace" });
+    for (let i = 0; i < 10; i++) {
+      const res = await post("/api/auth/sign-in", { email: "grace@example.com", password: `guess ${i}` }, { "x-forwarded-for": `10.1.0.${i}` });
+      expect(res.status).toBe(401);
+    }
+    const limited = await post("/api/auth/sign-in", { email: "grace@example.com", password: "correct horse" }, { "x-forwarded-for": "10.1.0.200" });
+    expect(limited.status).toBe(429);
+    // Other accounts are not affected.
+    expect((await post("/api/auth/sign-in", { email: "ada@example.com", password: "correct horse" }, { "x-forwarded-for": "10.1.0.201" })).status).toBe(200);
+    api.clock.advance(15 * 60 * 1000 + 1);
+    expect((await post("/api/auth/sign-in", { email: "grace@example.com", password: "correct horse" }, { "x-forwarded-for": "10.1.0.200" })).status).toBe(200);
+  });
+
   it("expires sessions after their time to live", async () => {
     const res = await post("/api/auth/sign-in", { email: "ada@example.com", password: "correct horse" }, { "x-forwarded-for": "10.0.0.2" });
     const token = cookieOf(res)!;
