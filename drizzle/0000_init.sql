@@ -228,6 +228,8 @@ CREATE TABLE "flow_executions" (
 	"output" jsonb,
 	"error" jsonb,
 	"next_event_index" integer DEFAULT 0 NOT NULL,
+	"requested_command" text,
+	"requested_by" uuid,
 	"lease_owner" text,
 	"lease_expires_at" timestamp with time zone,
 	"wake_at" timestamp with time zone,

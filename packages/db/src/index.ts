@@ -3,5 +3,6 @@ export * from "./lock";
 export * from "./migrate";
 export * from "./schema";
 export * from "./rate-limit";
+export * from "./notify";
 // One copy of drizzle's query builders for every package (a second copy breaks instanceof checks).
 export { and, asc, count, desc, eq, gt, gte, ilike, inArray, isNull, isNotNull, lt, lte, ne, or, sql } from "drizzle-orm";

@@ -53,6 +53,9 @@ export const flowExecutions = pgTable(
     error: jsonb("error").$type<{ code: string; message: string; nodeId?: string }>(),
     /** The index the next event gets; events are contiguous from 0. */
     nextEventIndex: integer("next_event_index").notNull().default(0),
+    /** A command for the lease owner from another process (`cancel` | `pause`), picked up at once via NOTIFY. */
+    requestedCommand: text("requested_command").$type<"cancel" | "pause">(),
+    requestedBy: uuid("requested_by"),
     leaseOwner: text("lease_owner"),
     leaseExpiresAt: tstz("lease_expires_at"),
     wakeAt: tstz("wake_at"),
