@@ -150,6 +150,21 @@ export function createExecutionStore({ db, bus }: { db: Db; bus?: NotifyBus }) {
       });
     },
 
+    /** Takes the lease of one execution if nobody holds it (API-side commands on paused/pending runs). */
+    async acquire({ executionId, owner, leaseMs }: { executionId: string; owner: string; leaseMs: number }): Promise<FlowExecution | null> {
+      const [row] = await db
+        .update(flowExecutions)
+        .set({ leaseOwner: owner, leaseExpiresAt: sql`now() + ${`${leaseMs} milliseconds`}::interval` })
+        .where(
+          and(
+            eq(flowExecutions.id, executionId),
+            or(isNull(flowExecutions.leaseExpiresAt), lte(flowExecutions.leaseExpiresAt, sql`now()`)),
+          ),
+        )
+        .returning();
+      return row ?? null;
+    },
+
     /** Extends the lease; false when it was lost (the worker must stop touching the execution). */
     async heartbeat({ executionId, owner, leaseMs }: { executionId: string; owner: string; leaseMs: number }): Promise<
       { ok: true; requestedCommand: FlowExecution["requestedCommand"]; requestedBy: string | null } | { ok: false }

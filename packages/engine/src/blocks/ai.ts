@@ -1,0 +1,92 @@
+import { callModel, type JsonSchemaObject } from "../llm";
+import type { BlockContext, BlockExecutor, BlockResult } from "../runtime/block";
+import type { BlockServices } from "./types";
+
+type AiConfig = {
+  connectionId: string;
+  model: string;
+  systemPrompt?: string;
+  prompt: string;
+  outputSchema?: JsonSchemaObject;
+  temperature?: number;
+  maxTokens?: number;
+  tools?: Array<{ name: string; description: string; inputSchema: JsonSchemaObject; code: string }>;
+  fallbackModels?: string[];
+};
+
+/**
+ * ai: a model call through the LLM gateway (guarded fetch), tokens streamed as `node_stream`, tools run
+ * in the sandbox, structured output validated, usage/cost/TTFT/tokens-per-second as metrics.
+ */
+export function aiBlock(services: BlockServices): BlockExecutor {
+  return {
+    type: "ai",
+    async execute(ctx) {
+      const config = ctx.node.config as AiConfig;
+      const result = await callModel({
+        connection: await services.getConnection({ workspaceId: ctx.execution.workspaceId, connectionId: config.connectionId }),
+        model: config.model,
+        fallbackModels: config.fallbackModels,
+        system: config.systemPrompt === undefined ? undefined : stringify(services.renderTemplate(config.systemPrompt, ctx.scope)),
+        prompt: stringify(services.renderTemplate(config.prompt, ctx.scope)),
+        temperature: config.temperature,
+        maxTokens: config.maxTokens,
+        outputSchema: config.outputSchema,
+        tools: config.tools?.map((tool) => ({
+          name: tool.name,
+          description: tool.description,
+          inputSchema: tool.inputSchema,
+          execute: async (args: unknown, signal: AbortSignal) =>
+            (await services.runFunction({ code: tool.code, input: args, ctx: { tool: tool.name }, signal })).value,
+        })),
+        signal: ctx.signal,
+        fetch: services.fetch,
+        headers: { "Idempotency-Key": ctx.idempotencyKey },
+        onDelta: ctx.stream,
+      });
+      return toResult(result);
+    },
+  };
+}
+
+function toResult(result: Awaited<ReturnType<typeof callModel>>): BlockResult {
+  return {
+    output: {
+      ...(result.object !== undefined ? { object: result.object } : {}),
+      text: result.text,
+      model: result.model,
+      ...(result.toolCalls.length > 0 ? { toolCalls: result.toolCalls } : {}),
+      usage: result.usage,
+    },
+    metrics: {
+      tokensIn: result.usage.inputTokens,
+      tokensOut: result.usage.outputTokens,
+      costUsd: result.costUsd === null ? null : result.costUsd.toFixed(8),
+      ttftMs: result.ttftMs,
+      tokensPerSecond: result.tokensPerSecond,
+    },
+  };
+}
+
+/** router in AI mode: the model picks one of the route handles (structured output with an enum). */
+export function aiRouter(services: BlockServices) {
+  return async (ctx: BlockContext): Promise<BlockResult> => {
+    const config = ctx.node.config as { routes?: Array<{ handle: string }>; default?: string; connectionId: string; model: string; prompt?: string };
+    const handles = [...new Set([...(config.routes ?? []).map((r) => r.handle), ...(config.default ? [config.default] : [])])];
+    const result = await callModel({
+      connection: await services.getConnection({ workspaceId: ctx.execution.workspaceId, connectionId: config.connectionId }),
+      model: config.model,
+      system: `Choose the route for the input. Answer with one of: ${handles.join(", ")}.`,
+      prompt: `${stringify(services.renderTemplate(config.prompt ?? "{{ input }}", ctx.scope))}`,
+      outputSchema: { type: "object", properties: { handle: { type: "string", enum: handles } }, required: ["handle"], additionalProperties: false },
+      signal: ctx.signal,
+      fetch: services.fetch,
+      onDelta: ctx.stream,
+    });
+    const handle = (result.object as { handle: string }).handle;
+    const base = toResult(result);
+    return { ...base, output: { handle, input: ctx.input }, handle };
+  };
+}
+
+const stringify = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));

@@ -1,0 +1,133 @@
+import { randomUUID } from "node:crypto";
+import type { Db, NotifyBus, Unsubscribe } from "@weft/db";
+import { createExecutionStore, WORK_CHANNEL, type ExecutionStore } from "../store/execution-store";
+import type { BlockExecutor } from "./block";
+import { ExecutionRunner, type RunnerOptions } from "./runner";
+
+export type EngineOptions = {
+  db: Db;
+  bus: NotifyBus;
+  blocks: BlockExecutor[];
+  renderTemplate: RunnerOptions["renderTemplate"];
+  evaluate: RunnerOptions["evaluate"];
+  /** This process's name in leases (default: a random id). */
+  owner?: string;
+  leaseMs?: number;
+  heartbeatMs?: number;
+  /** How often to look for work nobody announced (crash recovery, due approvals). */
+  pollMs?: number;
+  /** Executions run at once by this process. */
+  maxExecutions?: number;
+  maxConcurrencyPerExecution?: number;
+  limits?: Partial<RunnerOptions["limits"]>;
+  streamFlushMs?: number;
+  onError?: (error: unknown) => void;
+};
+
+/**
+ * The engine of one process: claims executions (new ones announced by NOTIFY, and on start and
+ * periodically any whose lease expired), runs each with an ExecutionRunner, and forwards commands
+ * (cancel/pause) announced by NOTIFY to the runner at once. Stateless between runs: everything
+ * another process needs is in the database.
+ */
+export function createEngine(options: EngineOptions) {
+  const owner = options.owner ?? `engine-${randomUUID()}`;
+  const leaseMs = options.leaseMs ?? 30_000;
+  const store: ExecutionStore = createExecutionStore({ db: options.db, bus: options.bus });
+  const runners = new Map<string, ExecutionRunner>();
+  const running = new Set<Promise<void>>();
+  const blocks = new Map(options.blocks.map((b) => [b.type, b]));
+  const runnerOptions: RunnerOptions = {
+    store,
+    blocks,
+    owner,
+    leaseMs,
+    heartbeatMs: options.heartbeatMs ?? Math.floor(leaseMs / 3),
+    maxConcurrency: options.maxConcurrencyPerExecution ?? 8,
+    limits: { maxEvents: 100_000, maxOutputBytes: 4 * 1024 * 1024, ...options.limits },
+    renderTemplate: options.renderTemplate,
+    evaluate: options.evaluate,
+    streamFlushMs: options.streamFlushMs ?? 100,
+    onError: options.onError,
+  };
+  const maxExecutions = options.maxExecutions ?? 50;
+  let unlisten: Unsubscribe | null = null;
+  let timer: ReturnType<typeof setInterval> | null = null;
+  let stopped = true;
+  let polling: Promise<void> | null = null;
+
+  async function poll(onlyId?: string): Promise<void> {
+    if (stopped) return;
+    const free = maxExecutions - runners.size;
+    if (free <= 0) return;
+    const claimed = await store.claim({ owner, leaseMs, limit: free, onlyId });
+    for (const execution of claimed) {
+      const loaded = await store.load(execution.id);
+      if (!loaded) continue;
+      const runner = new ExecutionRunner(runnerOptions, loaded.execution, loaded.blocks);
+      runners.set(execution.id, runner);
+      const task = runner
+        .run()
+        .catch((error: unknown) => options.onError?.(error))
+        .finally(() => {
+          runners.delete(execution.id);
+          running.delete(task);
+          // A slot is free: there may be more work waiting.
+          void tick();
+        });
+      running.add(task);
+    }
+  }
+
+  function tick(onlyId?: string): Promise<void> {
+    if (onlyId) return poll(onlyId).catch((error: unknown) => options.onError?.(error));
+    polling ??= poll()
+      .catch((error: unknown) => options.onError?.(error))
+      .finally(() => {
+        polling = null;
+      });
+    return polling;
+  }
+
+  return {
+    owner,
+    store,
+    async start() {
+      if (!stopped) return;
+      stopped = false;
+      unlisten = await options.bus.listen(WORK_CHANNEL, (executionId) => {
+        const runner = runners.get(executionId);
+        // A command for an execution we run: check it now rather than at the next heartbeat.
+        if (runner) void runner.beat();
+        else void tick(executionId);
+      });
+      timer = setInterval(() => void tick(), options.pollMs ?? 2_000);
+      await tick();
+    },
+    /** Stops claiming work; in-flight executions keep their lease and are resumed by whoever claims them next. */
+    async stop({ release = true }: { release?: boolean } = {}) {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      timer = null;
+      await unlisten?.();
+      unlisten = null;
+      const ids = [...runners.keys()];
+      for (const runner of runners.values()) runner.stop("lease_lost");
+      await Promise.allSettled([...running]);
+      if (release) {
+        // Hand over at once instead of waiting for the leases to expire.
+        await Promise.all(ids.map((executionId) => store.release({ executionId, owner })));
+      }
+    },
+    /** Resolves when this process runs nothing (tests, graceful shutdown). */
+    async idle() {
+      while (running.size > 0) await Promise.allSettled([...running]);
+    },
+    tick,
+    get active() {
+      return runners.size;
+    },
+  };
+}
+
+export type Engine = ReturnType<typeof createEngine>;

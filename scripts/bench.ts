@@ -1,0 +1,93 @@
+/**
+ * `npm run bench`: performance figures, one per line as `name: value unit`, each ratio measured
+ * against a baseline taken in the same run on the same database. Runs on embedded PGlite (file-backed,
+ * as `npm start` uses it) and, when DATABASE_URL is set, on that Postgres (in a scratch database).
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import postgres from "postgres";
+import { createDatabase, migrate, sql, type DatabaseHandle } from "@weft/db";
+import { createTestEngine, edge, node } from "@weft/engine/testing";
+import { seedFlow } from "../packages/engine/test/support";
+
+const print = (name: string, value: number, unit: string) => console.log(`${name}: ${Number(value.toFixed(3))} ${unit}`);
+
+async function rawCommitMs(handle: DatabaseHandle, n: number): Promise<number> {
+  await handle.db.execute(sql`create table if not exists bench_rows (id serial primary key, x int not null)`);
+  for (let i = 0; i < 20; i++) await handle.db.execute(sql`insert into bench_rows (x) values (${i})`);
+  const start = performance.now();
+  for (let i = 0; i < n; i++) await handle.db.execute(sql`insert into bench_rows (x) values (${i})`);
+  return (performance.now() - start) / n;
+}
+
+async function linearFlowPerNodeMs(handle: DatabaseHandle, nodes: number, runs: number): Promise<number> {
+  const graph = {
+    nodes: [
+      node("source", "source"),
+      ...Array.from({ length: nodes }, (_, i) => node(`f${i}`, "function", { code: "return input;" })),
+      node("sink", "sink"),
+    ],
+    edges: [edge("source", "f0"), ...Array.from({ length: nodes - 1 }, (_, i) => edge(`f${i}`, `f${i + 1}`)), edge(`f${nodes - 1}`, "sink")],
+  };
+  const seed = await seedFlow(handle.db, graph);
+  const t = await createTestEngine(handle, { pollMs: 50 });
+  await t.engine.start();
+  try {
+    const times: number[] = [];
+    for (let r = 0; r < runs + 1; r++) {
+      const start = performance.now();
+      const execution = await t.store.create({ workspaceId: seed.workspaceId, flowId: seed.flowId, graph, input: { x: 1 } });
+      const done = await t.waitFor(execution.id, ["completed", "failed"], 120_000);
+      if (done.execution.status !== "completed") throw new Error(`bench run failed: ${JSON.stringify(done.execution.error)}`);
+      // The first run warms up the sandbox and the query plans.
+      if (r > 0) times.push((performance.now() - start) / (nodes + 2));
+    }
+    return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+  } finally {
+    await t.engine.stop();
+  }
+}
+
+async function benchDatabase(label: string, handle: DatabaseHandle) {
+  await migrate(handle);
+  const raw = await rawCommitMs(handle, 300);
+  print(`${label}.raw_single_row_commit`, raw, "ms");
+  const perNode = await linearFlowPerNodeMs(handle, 100, 3);
+  print(`${label}.linear_100_function_nodes.per_node_overhead`, perNode, "ms");
+  print(`${label}.per_node_overhead_vs_raw_commit`, perNode / raw, "x");
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-bench-"));
+try {
+  const pglite = await createDatabase({ dataDir: dir });
+  try {
+    await benchDatabase("pglite", pglite);
+  } finally {
+    await pglite.close();
+  }
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+if (process.env.DATABASE_URL) {
+  const name = `weft_bench_${process.pid}`;
+  const adminUrl = new URL(process.env.DATABASE_URL);
+  adminUrl.pathname = "/postgres";
+  const admin = postgres(adminUrl.toString(), { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  try {
+    const url = new URL(process.env.DATABASE_URL);
+    url.pathname = `/${name}`;
+    const pg = await createDatabase({ url: url.toString() });
+    try {
+      await benchDatabase("postgres", pg);
+    } finally {
+      await pg.close();
+    }
+  } finally {
+    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    await admin.end();
+  }
+}
