@@ -10,6 +10,7 @@ import { performance } from "node:perf_hooks";
 import postgres from "postgres";
 import { createDatabase, migrate, sql, type DatabaseHandle } from "@weft/db";
 import { createTestEngine, edge, node } from "@weft/engine/testing";
+import { createSandbox } from "../packages/engine/src/sandbox";
 import { seedFlow } from "../packages/engine/test/support";
 
 const print = (name: string, value: number, unit: string) => console.log(`${name}: ${Number(value.toFixed(3))} ${unit}`);
@@ -50,13 +51,31 @@ async function linearFlowPerNodeMs(handle: DatabaseHandle, nodes: number, runs: 
   }
 }
 
+/** The same work without durability: each trivial function block run through the sandbox directly. */
+async function computePerNodeMs(nodes: number, runs: number): Promise<number> {
+  const sandbox = await createSandbox();
+  const signal = new AbortController().signal;
+  const times: number[] = [];
+  for (let r = 0; r < runs + 1; r++) {
+    const start = performance.now();
+    let value: unknown = { x: 1 };
+    for (let i = 0; i < nodes; i++) value = (await sandbox.runFunction({ code: "return input;", input: value, ctx: { nodeId: `f${i}` }, signal })).value;
+    if (r > 0) times.push((performance.now() - start) / (nodes + 2));
+  }
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+}
+
 async function benchDatabase(label: string, handle: DatabaseHandle) {
   await migrate(handle);
   const raw = await rawCommitMs(handle, 300);
   print(`${label}.raw_single_row_commit`, raw, "ms");
   const perNode = await linearFlowPerNodeMs(handle, 100, 3);
-  print(`${label}.linear_100_function_nodes.per_node_overhead`, perNode, "ms");
-  print(`${label}.per_node_overhead_vs_raw_commit`, perNode / raw, "x");
+  const compute = await computePerNodeMs(100, 3);
+  print(`${label}.linear_100_function_nodes.per_node_total`, perNode, "ms");
+  print(`${label}.linear_100_function_nodes.per_node_compute_without_durability`, compute, "ms");
+  print(`${label}.linear_100_function_nodes.per_node_durable_overhead`, perNode - compute, "ms");
+  print(`${label}.durable_overhead_vs_raw_commit`, (perNode - compute) / raw, "x");
+  print(`${label}.total_vs_raw_commit`, perNode / raw, "x");
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-bench-"));

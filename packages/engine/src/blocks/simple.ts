@@ -72,11 +72,13 @@ export const delayBlock: BlockExecutor = {
 export function functionBlock(services: BlockServices): BlockExecutor {
   return {
     type: "function",
-    async execute({ node, input, execution, iteration, attempt, signal, log, scope }) {
+    async execute({ node, input, execution, iteration, attempt, signal, log }) {
       const { value, logs } = await services.runFunction({
         code: String(node.config.code ?? ""),
         input,
-        ctx: { executionId: execution.id, nodeId: node.id, iteration, attempt, nodes: scope.nodes, trigger: scope.trigger },
+        // Small on purpose: it is copied into the sandbox on every call (outputs of other nodes are
+        // reachable through templates and the node's input).
+        ctx: { executionId: execution.id, nodeId: node.id, iteration, attempt },
         signal,
       });
       for (const entry of logs) log(entry);

@@ -21,6 +21,7 @@ export type EngineOptions = {
   maxConcurrencyPerExecution?: number;
   limits?: Partial<RunnerOptions["limits"]>;
   streamFlushMs?: number;
+  startEventDelayMs?: number;
   onError?: (error: unknown) => void;
 };
 
@@ -48,6 +49,7 @@ export function createEngine(options: EngineOptions) {
     renderTemplate: options.renderTemplate,
     evaluate: options.evaluate,
     streamFlushMs: options.streamFlushMs ?? 100,
+    startEventDelayMs: options.startEventDelayMs ?? 50,
     onError: options.onError,
   };
   const maxExecutions = options.maxExecutions ?? 50;

@@ -1,7 +1,7 @@
 import type { BlockExecution, FlowExecution } from "@weft/db";
 import type { ExecutionStatus } from "../core/status";
 import { transition, type ExecutionCommand, type ExecutionError } from "../core/transition";
-import { LeaseLostError } from "../store/errors";
+import { LeaseLostError, TransitionRefusedError } from "../store/errors";
 import type { BlockUpsert, EventInput, ExecutionStore } from "../store/execution-store";
 import { BlockError, describeError, type BlockExecutor, type BlockMetrics, type TemplateScope } from "./block";
 import { BODY_HANDLE, indexGraph, type GraphIndex, type GraphNode } from "./graph";
@@ -22,6 +22,8 @@ export type RunnerOptions = {
   evaluate: (expression: string, scope: Record<string, unknown>, signal: AbortSignal) => Promise<unknown>;
   /** Coalescing window of streamed tokens into one `node_stream` event. */
   streamFlushMs: number;
+  /** A quick block's node_start is committed with its completion unless it runs longer than this. */
+  startEventDelayMs: number;
   now?: () => number;
   onError?: (error: unknown) => void;
 };
@@ -41,11 +43,20 @@ class Stop extends Error {
     super(reason);
   }
 }
+/** The database refused or failed a write: an engine failure, never shown to users as a block error. */
+class StoreFailure extends Error {
+  constructor(readonly error: unknown) {
+    super("store write failed", { cause: error });
+  }
+}
 class NodeFailed extends Error {
   constructor(readonly error: ExecutionError) {
     super(error.message);
   }
 }
+
+/** Blocks that usually finish in well under a millisecond or two (no I/O). */
+const QUICK_BLOCKS = new Set(["source", "sink", "function", "router", "parallel"]);
 
 const keyOf = (nodeId: string, iteration: string) => `${nodeId}\u0000${iteration}`;
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -79,6 +90,7 @@ export class ExecutionRunner {
   private status: ExecutionStatus;
   private lastEventIndex: number;
   private readonly now: () => number;
+  private startedAt: number;
 
   constructor(
     private readonly options: RunnerOptions,
@@ -99,6 +111,7 @@ export class ExecutionRunner {
     this.status = execution.status;
     this.lastEventIndex = execution.nextEventIndex - 1;
     this.now = options.now ?? Date.now;
+    this.startedAt = execution.startedAt?.getTime() ?? this.now();
     for (const b of blocks) {
       this.runs.set(keyOf(b.nodeId, b.iteration), {
         status: b.status,
@@ -109,6 +122,15 @@ export class ExecutionRunner {
         metrics: { tokensIn: b.tokensIn, tokensOut: b.tokensOut, costUsd: b.costUsd, ttftMs: b.ttftMs, tokensPerSecond: b.tokensPerSecond },
       });
     }
+  }
+
+  private asyncFailure: unknown = null;
+
+  /** A pipelined commit failed: stop everything; the error surfaces at the next scope step. */
+  private asyncFailed(error: unknown) {
+    if (error instanceof LeaseLostError) return this.stop("lease_lost");
+    this.asyncFailure ??= error;
+    if (!this.abort.signal.aborted) this.abort.abort(error);
   }
 
   /** Aborts in-flight work for a reason (command from another process, or the lease was lost). */
@@ -128,7 +150,8 @@ export class ExecutionRunner {
         throw new NodeFailed(this.invalid);
       }
       if (this.status === "pending") {
-        await this.transition({ type: "start" }, { set: { startedAt: new Date(this.now()) } });
+        this.startedAt = this.now();
+        await this.transition({ type: "start" }, { set: { startedAt: new Date(this.startedAt) } });
       }
       const rootOutputs = await this.runScope(null, "", undefined);
       void rootOutputs;
@@ -160,6 +183,7 @@ export class ExecutionRunner {
     const inFlight = new Map<string, Promise<void>>();
     let failure: unknown = null;
     for (;;) {
+      if (this.asyncFailure) failure ??= this.asyncFailure;
       if (this.stopReason || failure || this.approvalPending) {
         await Promise.allSettled(inFlight.values());
         if (failure) throw failure;
@@ -262,20 +286,40 @@ export class ExecutionRunner {
     let attempt = (previous?.attempt ?? 0) + 1;
     const startedAt = this.now();
     for (;;) {
-      await this.commit({
-        events: [{ type: "node_start", nodeId: node.id, blockType: node.type, ...at, attempt }],
-        blocks: [{ nodeId: node.id, iteration, blockType: node.type, status: "running", attempt, input, startedAt: new Date(startedAt) }],
-      });
+      // node_start is committed at once for blocks that wait (HTTP, AI, delays, loops, approvals) and
+      // for retries; a quick block's start is committed with its completion, in one transaction,
+      // unless it is still running after `startEventDelayMs`. A crash before that commit loses nothing:
+      // the node was never recorded as started, so it simply runs (with the same idempotency key).
+      const startEvent: EventInput = { type: "node_start", nodeId: node.id, blockType: node.type, ...at, attempt };
+      const startBlock: BlockUpsert = { nodeId: node.id, iteration, blockType: node.type, status: "running", attempt, input, startedAt: new Date(startedAt) };
+      let started: Promise<unknown> | null = null;
+      const commitStart = () => (started ??= this.commit({ events: [startEvent], blocks: [startBlock] }));
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      if (attempt > 1 || !QUICK_BLOCKS.has(node.type) || this.options.startEventDelayMs <= 0) await commitStart();
+      else timer = setTimeout(() => void commitStart().catch(() => undefined), this.options.startEventDelayMs);
+      /** Events of this attempt's end, preceded by its start when that was not committed yet. */
+      const logs: Array<{ level: string; message: string }> = [];
+      // Console output of user code goes in the same commit as the node's end, after its start.
+      const withStart = (events: EventInput[]) => [
+        ...(started ? [] : [startEvent]),
+        ...(logs.length > 0 ? [{ type: "node_stream", nodeId: node.id, ...at, logs }] : []),
+        ...events,
+      ];
+      const settleStart = async () => {
+        if (timer) clearTimeout(timer);
+        if (started) await started;
+      };
       this.runs.set(key, { status: "running", attempt, blockType: node.type });
       try {
-        const result = await this.execute(node, iteration, input, attempt);
+        const result = await this.execute(node, iteration, input, attempt, logs);
         const size = JSON.stringify(result.output ?? null).length;
         if (size > this.options.limits.maxOutputBytes) {
           throw new BlockError("OUTPUT_LIMIT", `The output of ${node.id} is ${size} bytes, over the limit of ${this.options.limits.maxOutputBytes} bytes`);
         }
+        await settleStart();
         const durationMs = this.now() - startedAt;
-        await this.commit({
-          events: [{ type: "node_complete", nodeId: node.id, ...at, output: result.output ?? null, durationMs, ...(result.metrics ? { metrics: result.metrics } : {}) }],
+        const completion = this.commit({
+          events: withStart([{ type: "node_complete", nodeId: node.id, ...at, output: result.output ?? null, durationMs, ...(result.metrics ? { metrics: result.metrics } : {}) }]),
           blocks: [
             {
               nodeId: node.id,
@@ -283,23 +327,35 @@ export class ExecutionRunner {
               blockType: node.type,
               status: "completed",
               attempt,
+              input,
               output: result.output ?? null,
+              startedAt: new Date(startedAt),
               finishedAt: new Date(this.now()),
               durationMs,
               ...result.metrics,
             },
           ],
         });
+        // A quick block's completion is pipelined: the next node starts while this commit is in flight
+        // (commits stay in order on one chain, and the execution's end waits for it). A crash before it
+        // lands only means this node runs again, as if it had crashed mid-run.
+        if (QUICK_BLOCKS.has(node.type) && !started) {
+          completion.catch((error: unknown) => this.asyncFailed(error));
+        } else {
+          await completion;
+        }
         this.runs.set(key, { status: "completed", attempt, output: result.output ?? null, metrics: result.metrics, blockType: node.type });
         return;
       } catch (error) {
+        await settleStart().catch(() => undefined);
         if (error instanceof Stop || this.stopReason || error instanceof LeaseLostError) throw this.stopReason ?? error;
-        if (error instanceof NodeFailed) throw error;
+        if (error instanceof NodeFailed || error instanceof StoreFailure) throw error;
         const described = describeError(error);
         if (described.retryable && attempt < maxAttempts) {
           const delayMs = Math.max(backoffDelay(attempt, node.retry), described.retryAfterMs ?? 0);
           await this.commit({
-            events: [{ type: "node_retry", nodeId: node.id, ...at, attempt, nextAttempt: attempt + 1, delayMs, error: { code: described.code, message: described.message } }],
+            events: withStart([{ type: "node_retry", nodeId: node.id, ...at, attempt, nextAttempt: attempt + 1, delayMs, error: { code: described.code, message: described.message } }]),
+            blocks: [{ ...startBlock, error: { code: described.code, message: described.message } }],
           });
           await sleep(delayMs, this.abort.signal).catch(() => undefined);
           if (this.stopReason) throw this.stopReason;
@@ -308,8 +364,8 @@ export class ExecutionRunner {
         }
         const nodeError = { code: described.code, message: described.message };
         await this.commit({
-          events: [{ type: "node_error", nodeId: node.id, ...at, attempt, error: nodeError }],
-          blocks: [{ nodeId: node.id, iteration, blockType: node.type, status: "failed", attempt, error: nodeError, finishedAt: new Date(this.now()), durationMs: this.now() - startedAt }],
+          events: withStart([{ type: "node_error", nodeId: node.id, ...at, attempt, error: nodeError }]),
+          blocks: [{ ...startBlock, status: "failed", error: nodeError, finishedAt: new Date(this.now()), durationMs: this.now() - startedAt }],
         });
         this.runs.set(key, { status: "failed", attempt, error: nodeError, blockType: node.type });
         throw new NodeFailed({ ...nodeError, nodeId: node.id });
@@ -317,7 +373,7 @@ export class ExecutionRunner {
     }
   }
 
-  private async execute(node: GraphNode, iteration: string, input: unknown, attempt: number) {
+  private async execute(node: GraphNode, iteration: string, input: unknown, attempt: number, logs: Array<{ level: string; message: string }>) {
     if (node.type === "loop") return { output: await this.runLoop(node, iteration, input) };
     if (node.type === "approval") return this.requestApproval(node, iteration, input);
     const executor = this.options.blocks.get(node.type);
@@ -326,7 +382,6 @@ export class ExecutionRunner {
     if (node.timeoutMs) signals.push(AbortSignal.timeout(node.timeoutMs));
     const signal = AbortSignal.any(signals);
     const stream = this.streamer(node.id, iteration);
-    const logs: Array<{ level: string; message: string }> = [];
     try {
       const result = await executor.execute({
         execution: { id: this.execution.id, workspaceId: this.execution.workspaceId, flowId: this.execution.flowId },
@@ -347,9 +402,6 @@ export class ExecutionRunner {
       throw error;
     } finally {
       await stream.flush();
-      if (logs.length > 0) {
-        await this.commit({ events: [{ type: "node_stream", nodeId: node.id, ...(iteration ? { iteration } : {}), logs }] });
-      }
     }
   }
 
@@ -428,6 +480,10 @@ export class ExecutionRunner {
   // ---- endings ----------------------------------------------------------------------------------
 
   private async finish() {
+    // Pipelined node commits first: the execution completes only after all of them landed.
+    await this.commitChain;
+    if (this.stopReason) throw this.stopReason;
+    if (this.asyncFailure) throw this.asyncFailure;
     const sinks = this.graph.sinkIds.filter((id) => this.runs.get(keyOf(id, ""))?.status === "completed");
     const output = sinks.length === 1 ? this.runs.get(keyOf(sinks[0]!, ""))?.output : Object.fromEntries(sinks.map((id) => [id, this.runs.get(keyOf(id, ""))?.output]));
     await this.transition({ type: "complete", output: output ?? null }, { set: { output: output ?? null, ...this.totals() }, release: true });
@@ -492,7 +548,7 @@ export class ExecutionRunner {
       if (m.costUsd === null && (m.tokensIn != null || m.tokensOut != null)) costKnown = false;
       else if (m.costUsd != null) cost += Number(m.costUsd);
     }
-    const startedAt = this.execution.startedAt?.getTime() ?? this.now();
+    const startedAt = this.startedAt;
     return {
       tokensIn,
       tokensOut,
@@ -531,9 +587,14 @@ export class ExecutionRunner {
       if (this.lastEventIndex + count >= this.options.limits.maxEvents && !input.to) {
         throw new BlockError("EVENT_LIMIT", `The execution reached its limit of ${this.options.limits.maxEvents} events`);
       }
-      const result = await this.options.store.commit({ ...input, executionId: this.execution.id, owner: this.options.owner, leaseMs: input.release ? undefined : this.options.leaseMs });
-      this.lastEventIndex = result.lastIndex;
-      return result;
+      try {
+        const result = await this.options.store.commit({ ...input, executionId: this.execution.id, owner: this.options.owner, leaseMs: input.release ? undefined : this.options.leaseMs });
+        this.lastEventIndex = result.lastIndex;
+        return result;
+      } catch (error) {
+        if (error instanceof LeaseLostError || error instanceof TransitionRefusedError) throw error;
+        throw new StoreFailure(error);
+      }
     };
     const next = this.commitChain.then(run, run);
     this.commitChain = next.catch(() => undefined);
