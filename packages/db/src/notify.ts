@@ -23,9 +23,9 @@ export function createNotifyBus(handle: DatabaseHandle): NotifyBus {
         return async () => unsubscribe();
       }
       if (!handle.sql) throw new Error("postgres handle without a client");
-      const { unlisten } = await handle.sql.listen(channel, onMessage);
+      const subscription = await handle.sql.listen(channel, onMessage);
       return async () => {
-        await unlisten();
+        await subscription.unlisten();
       };
     },
     async notify(db, channel, payload) {

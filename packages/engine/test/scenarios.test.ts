@@ -46,7 +46,7 @@ describe("engine scenarios", () => {
     expect(result.execution.status).toBe("completed");
     expect(result.execution.output).toEqual({ n: 42 });
     expectContiguous(result.events);
-    expect(result.events.map((e) => `${e.type}${e.data.nodeId ? `:${String(e.data.nodeId)}` : ""}`)).toEqual([
+    expect(result.events.map((e) => `${e.type}${typeof e.data.nodeId === "string" ? `:${e.data.nodeId}` : ""}`)).toEqual([
       "execution_start",
       "node_start:in",
       "node_complete:in",
@@ -81,7 +81,6 @@ describe("engine scenarios", () => {
   });
 
   it("runs parallel branches at the same time and merges them keyed by node id", async () => {
-    const slow = (ms: number) => `const t = Date.now(); await new Promise(r => r()); return { started: t, input };`;
     const graph = {
       nodes: [
         node("in", "source"),
@@ -93,7 +92,6 @@ describe("engine scenarios", () => {
       ],
       edges: [edge("in", "fan"), edge("fan", "a", "a"), edge("fan", "b", "b"), edge("a", "merge"), edge("b", "merge"), edge("merge", "out")],
     };
-    void slow;
     const started = Date.now();
     const result = await runToEnd(graph, { x: 1 });
     expect(result.execution.status).toBe("completed");

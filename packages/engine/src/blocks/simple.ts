@@ -74,7 +74,7 @@ export function functionBlock(services: BlockServices): BlockExecutor {
     type: "function",
     async execute({ node, input, execution, iteration, attempt, signal, log }) {
       const { value, logs } = await services.runFunction({
-        code: String(node.config.code ?? ""),
+        code: typeof node.config.code === "string" ? node.config.code : "",
         input,
         // Small on purpose: it is copied into the sandbox on every call (outputs of other nodes are
         // reachable through templates and the node's input).

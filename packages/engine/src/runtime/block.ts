@@ -29,9 +29,9 @@ export type BlockContext = {
   scope: TemplateScope;
   signal: AbortSignal;
   /** Streams text (AI tokens); the runtime coalesces deltas into `node_stream` events. */
-  stream(delta: string): void;
+  stream: (delta: string) => void;
   /** Console lines of user code, stored with the node's events. */
-  log(entry: { level: string; message: string }): void;
+  log: (entry: { level: string; message: string }) => void;
 };
 
 export type BlockResult = {
@@ -68,10 +68,10 @@ export function describeError(error: unknown): { code: string; message: string; 
     const code = typeof e.code === "string" ? e.code : e.name === "AbortError" || e.name === "TimeoutError" ? "ABORTED" : "BLOCK_ERROR";
     return {
       code,
-      message: typeof e.message === "string" && e.message ? e.message : String(error),
+      message: typeof e.message === "string" && e.message ? e.message : "The block failed",
       retryable: e.retryable === true,
       ...(typeof e.retryAfterMs === "number" ? { retryAfterMs: e.retryAfterMs } : {}),
     };
   }
-  return { code: "BLOCK_ERROR", message: String(error), retryable: false };
+  return { code: "BLOCK_ERROR", message: typeof error === "string" ? error : "The block failed", retryable: false };
 }

@@ -36,7 +36,7 @@ export function indexGraph(graph: unknown): GraphIndex {
     nodes.set(node.id, {
       id: node.id,
       type: node.type,
-      config: node.config as Record<string, unknown>,
+      config: node.config,
       retry: node.retry,
       timeoutMs: node.timeoutMs,
     });

@@ -186,7 +186,7 @@ export class ExecutionRunner {
       if (this.asyncFailure) failure ??= this.asyncFailure;
       if (this.stopReason || failure || this.approvalPending) {
         await Promise.allSettled(inFlight.values());
-        if (failure) throw failure;
+        if (failure) throw failure as Error;
         if (this.stopReason) throw this.stopReason;
         throw new Stop("approval");
       }
@@ -358,7 +358,7 @@ export class ExecutionRunner {
             blocks: [{ ...startBlock, error: { code: described.code, message: described.message } }],
           });
           await sleep(delayMs, this.abort.signal).catch(() => undefined);
-          if (this.stopReason) throw this.stopReason;
+          if (this.stopReason) throw this.stopReason as Error;
           attempt++;
           continue;
         }
@@ -433,7 +433,8 @@ export class ExecutionRunner {
   /** An approval pauses the execution: the node stays running until someone decides (or it times out). */
   private requestApproval(node: GraphNode, iteration: string, input: unknown): Promise<never> {
     const config = node.config as { message?: string; timeoutMs?: number };
-    const message = String(this.options.renderTemplate(config.message ?? "Approve?", this.templateScope(input, iteration)) ?? "");
+    const rendered = this.options.renderTemplate(config.message ?? "Approve?", this.templateScope(input, iteration));
+    const message = typeof rendered === "string" ? rendered : JSON.stringify(rendered);
     this.approvalPending = { nodeId: node.id, iteration, message, timeoutMs: config.timeoutMs };
     return Promise.reject(new Stop("approval"));
   }
@@ -483,7 +484,7 @@ export class ExecutionRunner {
     // Pipelined node commits first: the execution completes only after all of them landed.
     await this.commitChain;
     if (this.stopReason) throw this.stopReason;
-    if (this.asyncFailure) throw this.asyncFailure;
+    if (this.asyncFailure) throw this.asyncFailure as Error;
     const sinks = this.graph.sinkIds.filter((id) => this.runs.get(keyOf(id, ""))?.status === "completed");
     const output = sinks.length === 1 ? this.runs.get(keyOf(sinks[0]!, ""))?.output : Object.fromEntries(sinks.map((id) => [id, this.runs.get(keyOf(id, ""))?.output]));
     await this.transition({ type: "complete", output: output ?? null }, { set: { output: output ?? null, ...this.totals() }, release: true });
