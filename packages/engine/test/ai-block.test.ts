@@ -104,6 +104,24 @@ describe("ai block", () => {
     expect(result.execution.output).toMatchObject({ text: "from the backup", model: "backup-model" });
   });
 
+  it("routes with a model in AI mode: the chosen handle runs, the other is skipped", async () => {
+    fake.script([{ json: { handle: "billing" } }]);
+    const graph = {
+      nodes: [
+        node("in", "source"),
+        node("triage", "router", { mode: "ai", connectionId: CONNECTION, model: "gpt-4o-mini", prompt: "Ticket: {{ input.text }}", routes: [{ handle: "billing", when: "payment problems" }, { handle: "tech", when: "bugs" }] }),
+        node("billing", "function", { code: "return 'billing team';" }),
+        node("tech", "function", { code: "return 'tech team';" }),
+        node("out", "sink"),
+      ],
+      edges: [edge("in", "triage"), edge("triage", "billing", "billing"), edge("triage", "tech", "tech"), edge("billing", "out"), edge("tech", "out")],
+    };
+    const result = await runToEnd(graph, { text: "I was charged twice" });
+    expect(result.execution.status).toBe("completed");
+    expect(result.execution.output).toEqual({ billing: "billing team" });
+    expect(result.events.filter((e) => e.type === "node_skipped").map((e) => e.data.nodeId)).toEqual(["tech"]);
+  });
+
   it("fails fast on a 401 without leaking the key", async () => {
     fake.script([{ status: 401, message: `Incorrect API key provided: ${SECRET}` }]);
     const result = await runToEnd(aiFlow({ model: "gpt-4o-mini" }, { retry: { maxAttempts: 3, initialDelayMs: 10 } }), { text: "x" });

@@ -102,6 +102,75 @@ describe("engine scenarios", () => {
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
+  it("merges a parallel block with merge: first as soon as the fastest branch arrives", async () => {
+    const graph = {
+      nodes: [
+        node("in", "source"),
+        node("fan", "parallel", { merge: "first" }),
+        node("fast", "function", { code: "return 'fast';" }),
+        node("slow", "delay", { ms: 1500 }),
+        node("merge", "function", { code: "return input;" }),
+        node("out", "sink"),
+      ],
+      edges: [edge("in", "fan"), edge("fan", "fast", "fast"), edge("fan", "slow", "slow"), edge("fast", "merge"), edge("slow", "merge"), edge("merge", "out")],
+    };
+    const id = await run(graph);
+    // The merge node ran with the fast branch while the slow one was still waiting.
+    for (let i = 0; i < 100; i++) {
+      const events = await t.store.events(id);
+      const merged = events.find((e) => e.type === "node_complete" && e.data.nodeId === "merge");
+      if (merged) {
+        expect(merged.data.output).toBe("fast");
+        expect(events.some((e) => e.type === "node_complete" && e.data.nodeId === "slow")).toBe(false);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const done = await t.waitFor(id, ["completed", "failed"]);
+    expect(done.execution.status).toBe("completed");
+    expect(done.execution.output).toBe("fast");
+  });
+
+  it("runs a while loop until its expression is false, each iteration seeing the previous output", async () => {
+    const graph = {
+      nodes: [
+        node("in", "source"),
+        node("again", "loop", { while: "iteration < 4", maxIterations: 10 }),
+        node("step", "function", { code: "return typeof input.item === 'number' ? input.item * 2 : 1;" }),
+        node("out", "sink"),
+      ],
+      edges: [edge("in", "again"), edge("again", "step", "body"), edge("again", "out")],
+    };
+    const result = await runToEnd(graph, {});
+    expect(result.execution.status).toBe("completed");
+    expect(result.execution.output).toEqual([1, 2, 4, 8]);
+  });
+
+  it("times a node out after its timeoutMs and retries it, then fails naming the node", async () => {
+    const graph = {
+      nodes: [node("in", "source"), node("slow", "delay", { ms: 5000 }, { timeoutMs: 100, retry: { maxAttempts: 2, initialDelayMs: 10 } }), node("out", "sink")],
+      edges: [edge("in", "slow"), edge("slow", "out")],
+    };
+    const started = Date.now();
+    const result = await runToEnd(graph);
+    expect(result.execution.status).toBe("failed");
+    expect(result.execution.error).toMatchObject({ code: "NODE_TIMEOUT", nodeId: "slow" });
+    expect(result.events.filter((e) => e.type === "node_retry")).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it("fails an approval nobody decided before its timeout", async () => {
+    const graph = {
+      nodes: [node("in", "source"), node("ok", "approval", { message: "Ship?", timeoutMs: 300 }), node("out", "sink")],
+      edges: [edge("in", "ok"), edge("ok", "out")],
+    };
+    const id = await run(graph);
+    await t.waitFor(id, ["paused"]);
+    const done = await t.waitFor(id, ["failed"], 5000);
+    expect(done.execution.error).toMatchObject({ code: "APPROVAL_TIMEOUT", nodeId: "ok" });
+    expectContiguous(await t.store.events(id));
+  });
+
   it("loops over an array, tagging body events with the iteration, and collects the outputs", async () => {
     const graph = {
       nodes: [
