@@ -86,7 +86,7 @@ export class ExecutionRunner {
   private readonly abort = new AbortController();
   private stopReason: Stop | null = null;
   private approvalPending: { nodeId: string; iteration: string; message: string; timeoutMs?: number } | null = null;
-  private commitChain: Promise<unknown> = Promise.resolve();
+  private commitChain: Promise<void> = Promise.resolve();
   private status: ExecutionStatus;
   private lastEventIndex: number;
   private readonly now: () => number;
@@ -482,7 +482,7 @@ export class ExecutionRunner {
 
   private async finish() {
     // Pipelined node commits first: the execution completes only after all of them landed.
-    await this.commitChain;
+    while (this.draining || this.queue.length > 0) await this.commitChain;
     if (this.stopReason) throw this.stopReason;
     if (this.asyncFailure) throw this.asyncFailure as Error;
     const sinks = this.graph.sinkIds.filter((id) => this.runs.get(keyOf(id, ""))?.status === "completed");
@@ -581,25 +581,56 @@ export class ExecutionRunner {
     this.status = result.to;
   }
 
-  /** Commits serially (one transaction at a time per execution), enforcing the event cap. */
-  private commit(input: Omit<Parameters<ExecutionStore["commit"]>[0], "executionId" | "owner">) {
-    const run = async () => {
-      const count = input.events?.length ?? 0;
-      if (this.lastEventIndex + count >= this.options.limits.maxEvents && !input.to) {
-        throw new BlockError("EVENT_LIMIT", `The execution reached its limit of ${this.options.limits.maxEvents} events`);
+  /**
+   * Commits in order, one store call at a time per execution (group commit): node-event commits that
+   * queue up while a call is in flight are merged into the next call, each caller getting its own
+   * event range. Status changes go alone. Enforces the event cap.
+   */
+  private commit(input: CommitRequest): Promise<{ firstIndex: number; lastIndex: number }> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ input, resolve, reject });
+      if (!this.draining) this.commitChain = this.drain();
+    });
+  }
+
+  private readonly queue: Array<{ input: CommitRequest; resolve: (r: { firstIndex: number; lastIndex: number }) => void; reject: (e: unknown) => void }> = [];
+  private draining = false;
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = [this.queue.shift()!];
+        if (isNodeCommit(batch[0]!.input)) {
+          while (this.queue.length > 0 && isNodeCommit(this.queue[0]!.input)) batch.push(this.queue.shift()!);
+        }
+        try {
+          const count = batch.reduce((n, item) => n + (item.input.events?.length ?? 0), 0);
+          if (this.lastEventIndex + count >= this.options.limits.maxEvents && !batch[0]!.input.to) {
+            throw new BlockError("EVENT_LIMIT", `The execution reached its limit of ${this.options.limits.maxEvents} events`);
+          }
+          const input = batch.length === 1 ? batch[0]!.input : mergeNodeCommits(batch.map((item) => item.input));
+          let result: { firstIndex: number; lastIndex: number };
+          try {
+            result = await this.options.store.commit({ ...input, executionId: this.execution.id, owner: this.options.owner, leaseMs: input.release ? undefined : this.options.leaseMs });
+          } catch (error) {
+            if (error instanceof LeaseLostError || error instanceof TransitionRefusedError) throw error;
+            throw new StoreFailure(error);
+          }
+          this.lastEventIndex = result.lastIndex;
+          let next = result.firstIndex;
+          for (const item of batch) {
+            const n = item.input.events?.length ?? 0;
+            item.resolve({ firstIndex: next, lastIndex: next + n - 1 });
+            next += n;
+          }
+        } catch (error) {
+          for (const item of batch) item.reject(error);
+        }
       }
-      try {
-        const result = await this.options.store.commit({ ...input, executionId: this.execution.id, owner: this.options.owner, leaseMs: input.release ? undefined : this.options.leaseMs });
-        this.lastEventIndex = result.lastIndex;
-        return result;
-      } catch (error) {
-        if (error instanceof LeaseLostError || error instanceof TransitionRefusedError) throw error;
-        throw new StoreFailure(error);
-      }
-    };
-    const next = this.commitChain.then(run, run);
-    this.commitChain = next.catch(() => undefined);
-    return next;
+    } finally {
+      this.draining = false;
+    }
   }
 
   /** An approval whose deadline passed while paused: the node fails, and so does the execution. */
@@ -617,6 +648,25 @@ export class ExecutionRunner {
       },
     );
   }
+}
+
+type CommitRequest = Omit<Parameters<ExecutionStore["commit"]>[0], "executionId" | "owner">;
+
+/** Node events only (no status change): these can share one store call. */
+const isNodeCommit = (input: CommitRequest) => !input.to && !input.from && !input.set && !input.release;
+
+/** One call for several node commits: events in order; rows of the same node merged, later fields winning. */
+function mergeNodeCommits(inputs: CommitRequest[]): CommitRequest {
+  const blocks = new Map<string, BlockUpsert>();
+  for (const input of inputs) {
+    for (const block of input.blocks ?? []) {
+      const key = keyOf(block.nodeId, block.iteration);
+      const previous = blocks.get(key);
+      const defined = Object.fromEntries(Object.entries(block).filter(([, v]) => v !== undefined)) as BlockUpsert;
+      blocks.set(key, previous ? { ...previous, ...defined } : block);
+    }
+  }
+  return { events: inputs.flatMap((i) => i.events ?? []), blocks: [...blocks.values()] };
 }
 
 const EMPTY_GRAPH: GraphIndex = {
