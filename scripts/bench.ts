@@ -11,6 +11,7 @@ import postgres from "postgres";
 import { createDatabase, migrate, sql, type DatabaseHandle } from "@weft/db";
 import { createTestEngine, edge, node } from "@weft/engine/testing";
 import { createSandbox } from "../packages/engine/src/sandbox";
+import { createExecutionStore } from "@weft/engine";
 import { seedFlow } from "../packages/engine/test/support";
 
 const print = (name: string, value: number, unit: string) => console.log(`${name}: ${Number(value.toFixed(3))} ${unit}`);
@@ -51,6 +52,29 @@ async function linearFlowPerNodeMs(handle: DatabaseHandle, nodes: number, runs: 
   }
 }
 
+/** One node's commit as the engine makes it (node_start + node_complete + its block row), alone. */
+async function nodeCommitMs(handle: DatabaseHandle, n: number): Promise<number> {
+  const seed = await seedFlow(handle.db);
+  const store = createExecutionStore({ db: handle.db });
+  const execution = await store.create({ workspaceId: seed.workspaceId, flowId: seed.flowId, graph: { nodes: [], edges: [] }, input: {} });
+  await store.claim({ owner: "bench", leaseMs: 600_000, onlyId: execution.id });
+  const commit = (i: number) =>
+    store.commit({
+      executionId: execution.id,
+      owner: "bench",
+      leaseMs: 30_000,
+      events: [
+        { type: "node_start", nodeId: `n${i}`, blockType: "function", attempt: 1 },
+        { type: "node_complete", nodeId: `n${i}`, output: { x: 1 }, durationMs: 0 },
+      ],
+      blocks: [{ nodeId: `n${i}`, iteration: "", blockType: "function", status: "completed", attempt: 1, input: { x: 1 }, output: { x: 1 }, startedAt: new Date(), finishedAt: new Date(), durationMs: 0 }],
+    });
+  for (let i = 0; i < 20; i++) await commit(-1 - i);
+  const start = performance.now();
+  for (let i = 0; i < n; i++) await commit(i);
+  return (performance.now() - start) / n;
+}
+
 /** The same work without durability: each trivial function block run through the sandbox directly. */
 async function computePerNodeMs(nodes: number, runs: number): Promise<number> {
   const sandbox = await createSandbox();
@@ -69,6 +93,9 @@ async function benchDatabase(label: string, handle: DatabaseHandle) {
   await migrate(handle);
   const raw = await rawCommitMs(handle, 300);
   print(`${label}.raw_single_row_commit`, raw, "ms");
+  const commit = await nodeCommitMs(handle, 300);
+  print(`${label}.node_commit`, commit, "ms");
+  print(`${label}.node_commit_vs_raw_commit`, commit / raw, "x");
   const perNode = await linearFlowPerNodeMs(handle, 100, 5);
   const compute = await computePerNodeMs(100, 3);
   print(`${label}.linear_100_function_nodes.per_node_total`, perNode, "ms");
