@@ -589,7 +589,12 @@ export class ExecutionRunner {
   private commit(input: CommitRequest): Promise<{ firstIndex: number; lastIndex: number }> {
     return new Promise((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
-      if (!this.draining) this.commitChain = this.drain();
+      if (!this.draining) {
+        // Start writing on the next turn of the event loop: the node that this commit unblocks gets
+        // to hand its work to the sandbox first, so the two overlap (PGlite writes on this thread).
+        this.draining = true;
+        this.commitChain = new Promise<void>((r) => setImmediate(r)).then(() => this.drain());
+      }
     });
   }
 
