@@ -11,6 +11,9 @@ export async function registerNode(): Promise<void> {
     const { getDatabase } = await import("./server/db");
     await getDatabase();
     console.log(`[weft] database ready: ${describeDatabase()}`);
+    const { getEngine } = await import("./server/engine");
+    await getEngine();
+    console.log("[weft] engine running");
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     console.error(`\n[weft] cannot start: ${message}\n`);

@@ -1,4 +1,6 @@
+import { createNotifyBus } from "@weft/db";
 import { createTestDatabase, type TestDatabase } from "@weft/db/testing";
+import { createExecutionStore } from "@weft/engine";
 import { randomBytes } from "node:crypto";
 import { createLocalAuthenticator } from "./auth/local";
 import type { Deps } from "./lib/context";
@@ -23,8 +25,11 @@ export async function createTestApi(overrides: Partial<Deps> & Pick<RestOptions,
       this.now = new Date(this.now.getTime() + ms);
     },
   };
+  const bus = createNotifyBus(database);
   const deps: Deps = {
     db: database.db,
+    bus,
+    executions: createExecutionStore({ db: database.db, bus }),
     secrets: createSecretBox(randomBytes(32)),
     now: () => clock.now,
     sessionTtlMs: 24 * 3600 * 1000,

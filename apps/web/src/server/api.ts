@@ -6,6 +6,8 @@ import {
 } from "@weft/api/auth";
 import { createSecretBox, resolveEncryptionKey, type Deps } from "@weft/api";
 import { createRestApp } from "@weft/api/rest";
+import { createNotifyBus } from "@weft/db";
+import { createExecutionStore } from "@weft/engine";
 import { clerkEnabled, dataDir, env } from "./env";
 import { getDatabase } from "./db";
 
@@ -23,9 +25,13 @@ export function getApi(): Promise<WeftApi> {
 }
 
 async function build(): Promise<WeftApi> {
-  const { db } = await getDatabase();
+  const handle = await getDatabase();
+  const { db } = handle;
+  const bus = createNotifyBus(handle);
   const deps: Deps = {
     db,
+    bus,
+    executions: createExecutionStore({ db, bus }),
     secrets: createSecretBox(resolveEncryptionKey({ explicitKey: env.WEFT_ENCRYPTION_KEY, dataDir })),
     now: () => new Date(),
     sessionTtlMs: env.WEFT_SESSION_TTL_HOURS * 3600 * 1000,

@@ -1,4 +1,5 @@
-import type { Db, WorkspaceRole } from "@weft/db";
+import type { Db, NotifyBus, WorkspaceRole } from "@weft/db";
+import type { ExecutionStore } from "@weft/engine";
 import type { SecretBox } from "./crypto";
 
 /** What every service needs, built once by the composition root. */
@@ -9,6 +10,10 @@ export type Deps = {
   sessionTtlMs: number;
   /** Failed sign-ins allowed per client address per window before 429. */
   signInLimit: { max: number; windowMs: number };
+  /** LISTEN/NOTIFY on the database (live event streams, waking workers). */
+  bus: NotifyBus;
+  /** The engine's store: creating executions and sending them commands (any process may). */
+  executions: ExecutionStore;
 };
 
 /** Who is calling, inside one workspace. `userId` is null for API keys. */

@@ -1,10 +1,10 @@
-import { OpenAPIHono, createRoute, z, type RouteConfig } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { HTTPException } from "hono/http-exception";
 import { randomUUID } from "node:crypto";
-import type { Authenticator, Identity } from "../auth/authenticator";
+import type { Authenticator } from "../auth/authenticator";
 import { readCookie, SESSION_COOKIE } from "../auth/authenticator";
 import type { Actor, Deps } from "../lib/context";
 import { AppError, errorBody, fromZodError, notFound } from "../lib/errors";
@@ -46,36 +46,16 @@ export type RestOptions = {
 /** Header that picks the workspace for cookie-authenticated calls (API keys carry their own). */
 export const WORKSPACE_HEADER = "x-weft-workspace";
 
-type Caller = { kind: "apiKey"; actor: Actor } | { kind: "user"; identity: Identity };
-type Env = { Variables: { caller: Caller } };
-
-const ErrorResponse = z
-  .object({ error: z.object({ code: z.string(), message: z.string(), path: z.string().optional() }) })
-  .openapi("Error");
-const Json = z.unknown();
-const Uuid = z.uuid();
+import { jsonBody, route, Uuid, type Env, type RestContext } from "./shared";
+import { registerBlockRoutes } from "./routes/blocks";
+import { registerExecutionRoutes } from "./routes/executions";
+import { registerFlowRoutes } from "./routes/flows";
 
 function defaultClientAddress(request: Request): string {
   const forwarded = request.headers.get("x-forwarded-for");
   const last = forwarded?.split(",").pop()?.trim();
   return last || request.headers.get("x-real-ip") || "unknown";
 }
-
-const ok = (description: string, status = 200) => ({
-  [status]: { description, content: { "application/json": { schema: Json } } },
-  400: { description: "Invalid input", content: { "application/json": { schema: ErrorResponse } } },
-  401: { description: "Not signed in", content: { "application/json": { schema: ErrorResponse } } },
-  404: { description: "Not found (also for other workspaces' ids)", content: { "application/json": { schema: ErrorResponse } } },
-});
-
-function route<R extends Omit<RouteConfig, "responses">>(config: R & { status?: number; description: string }) {
-  const { status, description, ...rest } = config;
-  return createRoute({ ...rest, responses: ok(description, status) } as R & { responses: ReturnType<typeof ok> });
-}
-
-const jsonBody = <S extends z.ZodType>(schema: S) => ({
-  body: { content: { "application/json": { schema } }, required: true },
-});
 
 export function createRestApp(options: RestOptions) {
   const { deps, authenticator } = options;
@@ -342,6 +322,11 @@ export function createRestApp(options: RestOptions) {
     route({ method: "delete", path: "/api/v1/connections/{id}", request: { params: ConnectionParams }, description: "Connection deleted", tags: ["connections"] }),
     async (c) => c.json(await deleteConnection(deps, { actor: await actorFor(c), input: { connectionId: c.req.valid("param").id } }), 200),
   );
+
+  const context: RestContext = { deps, authenticator, actorFor, sessionUser };
+  registerFlowRoutes(app, context);
+  registerExecutionRoutes(app, context);
+  registerBlockRoutes(app, context);
 
   app.doc31("/api/v1/openapi.json", {
     openapi: "3.1.0",

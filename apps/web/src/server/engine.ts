@@ -1,0 +1,41 @@
+import "server-only";
+import { getConnectionSecret } from "@weft/api";
+import { createNotifyBus } from "@weft/db";
+import { createWeftEngine, type Engine } from "@weft/engine";
+import { getApi } from "./api";
+import { getDatabase } from "./db";
+import { env } from "./env";
+
+const globalForEngine = globalThis as typeof globalThis & { __weftEngine?: Promise<Engine> };
+
+/**
+ * The engine singleton of this process (web and engine in one process, the embedded default; with
+ * DATABASE_URL, more web instances and `apps/worker` processes can share the work through leases).
+ */
+export function getEngine(): Promise<Engine> {
+  globalForEngine.__weftEngine ??= start().catch((error: unknown) => {
+    globalForEngine.__weftEngine = undefined;
+    throw error;
+  });
+  return globalForEngine.__weftEngine;
+}
+
+async function start(): Promise<Engine> {
+  const handle = await getDatabase();
+  const { deps } = await getApi();
+  const engine = await createWeftEngine({
+    db: handle.db,
+    bus: createNotifyBus(handle),
+    http: { allowHosts: env.WEFT_HTTP_ALLOW_HOSTS },
+    getConnection: async ({ workspaceId, connectionId }) => {
+      const connection = await getConnectionSecret(deps, { workspaceId, connectionId });
+      return { provider: connection.provider, apiKey: connection.apiKey, baseUrl: connection.baseUrl };
+    },
+    onError: (error) => console.error("[weft] engine error", error),
+  });
+  await engine.start();
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => void engine.stop().catch(() => undefined));
+  }
+  return engine;
+}
