@@ -1,6 +1,6 @@
 import { createNotifyBus } from "@weft/db";
 import { createTestDatabase, type TestDatabase } from "@weft/db/testing";
-import { createExecutionStore } from "@weft/engine";
+import { createExecutionStore, createGuardedFetch } from "@weft/engine";
 import { randomBytes } from "node:crypto";
 import { createLocalAuthenticator } from "./auth/local";
 import type { Deps } from "./lib/context";
@@ -30,6 +30,7 @@ export async function createTestApi(overrides: Partial<Deps> & Pick<RestOptions,
     db: database.db,
     bus,
     executions: createExecutionStore({ db: database.db, bus }),
+    fetch: createGuardedFetch({ allowHosts: ["127.0.0.1"] }),
     secrets: createSecretBox(randomBytes(32)),
     now: () => clock.now,
     sessionTtlMs: 24 * 3600 * 1000,

@@ -7,3 +7,4 @@ export * from "./runtime/engine";
 export * from "./runtime/commands";
 export { createWeftEngine, type WeftEngineOptions } from "./create";
 export { jsonSchemaProblem } from "./blocks";
+export { createGuardedFetch, type GuardedFetch } from "./http";

@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@weft/db/testing";
-import { cancelExecution, decideApproval, pauseExecution, resumeExecution } from "../src";
+import { cancelExecution, decideApproval, pauseExecution, resumeExecution, resumeFromFailure } from "../src";
 import { createTestEngine, edge, node } from "../src/testing";
 import { seedFlow } from "./support";
 
@@ -211,6 +211,31 @@ describe("engine scenarios", () => {
     expect(result.execution.error?.message).toContain("bad input");
     expect(result.events.at(-1)?.type).toBe("execution_error");
     expect(result.blocks.find((b) => b.nodeId === "out")).toBeUndefined();
+  });
+
+  it("continues a failed execution from the failed node after the flow is fixed, reusing completed outputs", async () => {
+    const broken = {
+      nodes: [
+        node("in", "source"),
+        node("prep", "function", { code: "return { n: input.n + 1, at: Math.random() };" }),
+        node("boom", "function", { code: "throw new Error('typo in the code')" }),
+        node("out", "sink"),
+      ],
+      edges: [edge("in", "prep"), edge("prep", "boom"), edge("boom", "out")],
+    };
+    const failed = await runToEnd(broken, { n: 1 });
+    expect(failed.execution.status).toBe("failed");
+    const prepOutput = failed.blocks.find((b) => b.nodeId === "prep")?.output;
+    const fixed = { ...broken, nodes: broken.nodes.map((n) => (n.id === "boom" ? node("boom", "function", { code: "return { prep: input, ok: true };" }) : n)) };
+    await expect(resumeFromFailure(t.store, { executionId: failed.id, graph: fixed })).resolves.toEqual({ fromNodeId: "boom" });
+    const done = await t.waitFor(failed.id, ["completed", "failed"]);
+    expect(done.execution.status).toBe("completed");
+    // prep was not re-run: the fixed node got its original output (with the same random value).
+    expect(done.execution.output).toEqual({ prep: prepOutput, ok: true });
+    const events = await t.store.events(failed.id);
+    expect(events.filter((e) => e.type === "node_start" && e.data.nodeId === "prep")).toHaveLength(1);
+    expect(events.map((e) => e.index)).toEqual(events.map((_, i) => i));
+    await expect(resumeFromFailure(t.store, { executionId: failed.id, graph: fixed })).rejects.toThrow(/completed/);
   });
 
   it("validates the run input against the source's inputSchema", async () => {

@@ -7,7 +7,7 @@ import {
 import { createSecretBox, resolveEncryptionKey, type Deps } from "@weft/api";
 import { createRestApp } from "@weft/api/rest";
 import { createNotifyBus } from "@weft/db";
-import { createExecutionStore } from "@weft/engine";
+import { createExecutionStore, createGuardedFetch } from "@weft/engine";
 import { clerkEnabled, dataDir, env } from "./env";
 import { getDatabase } from "./db";
 
@@ -32,6 +32,7 @@ async function build(): Promise<WeftApi> {
     db,
     bus,
     executions: createExecutionStore({ db, bus }),
+    fetch: createGuardedFetch({ allowHosts: env.WEFT_HTTP_ALLOW_HOSTS }),
     secrets: createSecretBox(resolveEncryptionKey({ explicitKey: env.WEFT_ENCRYPTION_KEY, dataDir })),
     now: () => new Date(),
     sessionTtlMs: env.WEFT_SESSION_TTL_HOURS * 3600 * 1000,

@@ -14,6 +14,8 @@ export type Deps = {
   bus: NotifyBus;
   /** The engine's store: creating executions and sending them commands (any process may). */
   executions: ExecutionStore;
+  /** The guarded (SSRF-safe) HTTP client, for calls the API makes itself (connections.test). */
+  fetch: typeof fetch;
 };
 
 /** Who is calling, inside one workspace. `userId` is null for API keys. */

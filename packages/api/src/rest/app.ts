@@ -50,6 +50,7 @@ import { jsonBody, route, Uuid, type Env, type RestContext } from "./shared";
 import { registerBlockRoutes } from "./routes/blocks";
 import { registerExecutionRoutes } from "./routes/executions";
 import { registerFlowRoutes } from "./routes/flows";
+import { registerStreamRoutes } from "./routes/stream";
 
 function defaultClientAddress(request: Request): string {
   const forwarded = request.headers.get("x-forwarded-for");
@@ -327,6 +328,7 @@ export function createRestApp(options: RestOptions) {
   registerFlowRoutes(app, context);
   registerExecutionRoutes(app, context);
   registerBlockRoutes(app, context);
+  registerStreamRoutes(app, context);
 
   app.doc31("/api/v1/openapi.json", {
     openapi: "3.1.0",

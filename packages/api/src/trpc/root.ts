@@ -1,5 +1,8 @@
 import { createCallerFactory, createTRPCRouter } from "./init";
 import { apiKeysRouter } from "./routers/api-keys";
+import { blocksRouter } from "./routers/blocks";
+import { executionsRouter } from "./routers/executions";
+import { flowsRouter } from "./routers/flows";
 import { authRouter } from "./routers/auth";
 import { connectionsRouter } from "./routers/connections";
 import { membersRouter } from "./routers/members";
@@ -11,6 +14,9 @@ export const appRouter = createTRPCRouter({
   members: membersRouter,
   apiKeys: apiKeysRouter,
   connections: connectionsRouter,
+  flows: flowsRouter,
+  executions: executionsRouter,
+  blocks: blocksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -10,6 +10,7 @@ const commands: ExecutionCommand[] = [
   { type: "complete", output: 1 },
   { type: "fail", error: { code: "X", message: "x" } },
   { type: "cancel" },
+  { type: "retry_failed", fromNodeId: "n" },
 ];
 
 // Every (status, command) pair: the allowed ones with their target, everything else refused.
@@ -23,6 +24,7 @@ const allowed: Record<string, ExecutionStatus> = {
   "paused/resume": "running",
   "paused/cancel": "cancelled",
   "paused/fail": "failed",
+  "failed/retry_failed": "running",
 };
 
 describe("execution transitions", () => {
@@ -37,14 +39,17 @@ describe("execution transitions", () => {
     }
   });
 
-  it("covers the whole table (9 allowed of 36)", () => {
-    expect(cases.filter(([from, c]) => transition(from, c).ok)).toHaveLength(9);
+  it("covers the whole table (10 allowed of 42)", () => {
+    expect(cases).toHaveLength(42);
+    expect(cases.filter(([from, c]) => transition(from, c).ok)).toHaveLength(10);
   });
 
-  it("terminal statuses accept nothing", () => {
-    for (const from of ["completed", "failed", "cancelled"] as const) {
+  it("terminal statuses accept nothing but fix-and-continue of a failed run", () => {
+    for (const from of ["completed", "cancelled"] as const) {
       for (const command of commands) expect(transition(from, command).ok).toBe(false);
     }
+    // failed accepts only fix-and-continue
+    expect(commands.filter((c) => transition("failed", c).ok).map((c) => c.type)).toEqual(["retry_failed"]);
   });
 
   it("names the statuses each command may start from, for the store's conditional update", () => {

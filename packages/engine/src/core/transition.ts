@@ -11,6 +11,8 @@ import type { ExecutionStatus } from "./status";
  *      │              pause resume
  *      │                ▼  │
  *      └──cancel──>   paused ──cancel/fail──> cancelled / failed
+ *
+ *   failed ──retry_failed──> running   (fix-and-continue from the failed node; completed nodes kept)
  */
 export type ExecutionCommand =
   | { type: "start" }
@@ -18,7 +20,9 @@ export type ExecutionCommand =
   | { type: "resume" }
   | { type: "complete"; output: unknown }
   | { type: "fail"; error: ExecutionError }
-  | { type: "cancel"; by?: string | null };
+  | { type: "cancel"; by?: string | null }
+  /** Fix-and-continue: a failed execution continues from its failed node (after the flow was edited). */
+  | { type: "retry_failed"; fromNodeId: string };
 
 export type ExecutionError = { code: string; message: string; nodeId?: string };
 
@@ -37,7 +41,7 @@ const table: Record<ExecutionStatus, Partial<Record<ExecutionCommand["type"], Ex
   running: { pause: "paused", complete: "completed", fail: "failed", cancel: "cancelled" },
   paused: { resume: "running", cancel: "cancelled", fail: "failed" },
   completed: {},
-  failed: {},
+  failed: { retry_failed: "running" },
   cancelled: {},
 };
 
@@ -71,5 +75,7 @@ function effectsOf(command: ExecutionCommand): Effect[] {
       return [{ type: "emit", event: { type: "execution_error", error: command.error } }, { type: "abort_in_flight" }];
     case "cancel":
       return [{ type: "emit", event: { type: "execution_cancelled", by: command.by ?? null } }, { type: "abort_in_flight" }];
+    case "retry_failed":
+      return [{ type: "emit", event: { type: "execution_resumed", fromNodeId: command.fromNodeId } }, { type: "schedule_ready_nodes" }];
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, blockExecutions, eq } from "@weft/db";
+import { and, blockExecutions, eq, inArray } from "@weft/db";
 import type { ExecutionStatus } from "../core/status";
 import { isTerminal } from "../core/status";
 import { transition } from "../core/transition";
@@ -110,5 +110,43 @@ export async function decideApproval(
     return output;
   });
   if (!done) refuse(executionId, await statusOf(store, executionId), approved ? "approve" : "reject");
+  return done;
+}
+
+/**
+ * Fix-and-continue: a failed execution continues from its failed node with the flow's current graph
+ * (`graph`, after the user fixed it). Completed nodes keep their outputs and are not re-run; the failed
+ * node and anything skipped or left pending run again. Refused (409) unless the execution failed.
+ */
+export async function resumeFromFailure(
+  store: ExecutionStore,
+  { executionId, graph }: { executionId: string; graph: { nodes: unknown[]; edges: unknown[] } },
+) {
+  const done = await withLease(store, executionId, async (owner, status) => {
+    const [failedBlock] = await store.db
+      .select()
+      .from(blockExecutions)
+      .where(and(eq(blockExecutions.executionId, executionId), eq(blockExecutions.status, "failed")));
+    const fromNodeId = failedBlock?.nodeId ?? "";
+    const t = transition(status, { type: "retry_failed", fromNodeId });
+    if (!t.ok) refuse(executionId, status, "resume from the failed node");
+    // Failed, skipped and unfinished rows are dropped: those nodes are decided again with the new
+    // graph (their earlier events stay in the log as history). Completed rows are kept and reused.
+    await store.db
+      .delete(blockExecutions)
+      .where(and(eq(blockExecutions.executionId, executionId), inArray(blockExecutions.status, ["failed", "skipped", "running", "pending"])));
+    await store.commit({
+      executionId,
+      owner,
+      from: ["failed"],
+      to: "running",
+      action: "resume from the failed node",
+      events: [{ type: "execution_resumed", fromNodeId }],
+      set: { error: null, finishedAt: null, graph },
+      release: true,
+    });
+    return { fromNodeId };
+  });
+  if (!done) refuse(executionId, await statusOf(store, executionId), "resume from the failed node");
   return done;
 }

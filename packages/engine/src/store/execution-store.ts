@@ -56,7 +56,18 @@ export type CommitInput = {
   set?: Partial<
     Pick<
       FlowExecution,
-      "output" | "error" | "tokensIn" | "tokensOut" | "costUsd" | "durationMs" | "startedAt" | "finishedAt" | "wakeAt" | "requestedCommand" | "requestedBy"
+      | "output"
+      | "error"
+      | "tokensIn"
+      | "tokensOut"
+      | "costUsd"
+      | "durationMs"
+      | "startedAt"
+      | "finishedAt"
+      | "wakeAt"
+      | "requestedCommand"
+      | "requestedBy"
+      | "graph"
     >
   >;
   /** Renews the lease by this much in the same statement. */
