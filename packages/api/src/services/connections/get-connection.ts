@@ -20,7 +20,7 @@ export async function getConnection(deps: Deps, { actor, input }: { actor: Actor
  * API route or put it in an event or log.
  */
 export async function getConnectionSecret(
-  deps: Deps,
+  deps: Pick<Deps, "db" | "secrets">,
   { workspaceId, connectionId }: { workspaceId: string; connectionId: string },
 ): Promise<ConnectionView & { apiKey: string }> {
   const [row] = await deps.db

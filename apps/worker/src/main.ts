@@ -1,0 +1,48 @@
+/**
+ * `apps/worker`: a standalone engine process for scale-out. Any number of them (and of web instances)
+ * share one Postgres: executions are claimed with leases and SKIP LOCKED, woken by NOTIFY, and a
+ * crashed worker's runs are resumed by another once its lease expires. SIGTERM/SIGINT stop claiming,
+ * hand the leases back, and exit.
+ */
+import { createSecretBox, getConnectionSecret, resolveEncryptionKey } from "@weft/api";
+import { createDatabase, createNotifyBus, findMigrationsFolder, migrate } from "@weft/db";
+import { createWeftEngine } from "@weft/engine";
+import { parseEnv } from "./env";
+
+let env: ReturnType<typeof parseEnv>;
+try {
+  env = parseEnv();
+} catch (error) {
+  console.error(`[weft-worker] cannot start:\n${(error as Error).message}`);
+  process.exit(1);
+}
+
+const handle = await createDatabase({ url: env.DATABASE_URL });
+await migrate(handle, findMigrationsFolder(env.repoRoot));
+const secrets = createSecretBox(resolveEncryptionKey({ explicitKey: env.WEFT_ENCRYPTION_KEY, dataDir: env.dataDir }));
+const engine = await createWeftEngine({
+  db: handle.db,
+  bus: createNotifyBus(handle),
+  http: { allowHosts: env.WEFT_HTTP_ALLOW_HOSTS },
+  maxExecutions: env.WEFT_WORKER_CONCURRENCY,
+  getConnection: async ({ workspaceId, connectionId }) => {
+    const connection = await getConnectionSecret({ db: handle.db, secrets }, { workspaceId, connectionId });
+    return { provider: connection.provider, apiKey: connection.apiKey, baseUrl: connection.baseUrl };
+  },
+  onError: (error) => console.error("[weft-worker] engine error", error),
+});
+await engine.start();
+console.log(`[weft-worker] ${engine.owner} is running`);
+
+let stopping = false;
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[weft-worker] ${signal}: handing back leases`);
+    void engine
+      .stop({ release: true })
+      .then(() => handle.close())
+      .then(() => process.exit(0), () => process.exit(1));
+  });
+}
