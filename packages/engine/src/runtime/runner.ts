@@ -348,6 +348,7 @@ export class ExecutionRunner {
         return;
       } catch (error) {
         await settleStart().catch(() => undefined);
+        if (this.asyncFailure) throw this.asyncFailure as Error;
         if (error instanceof Stop || this.stopReason || error instanceof LeaseLostError) throw this.stopReason ?? error;
         if (error instanceof NodeFailed || error instanceof StoreFailure) throw error;
         const described = describeError(error);
@@ -517,8 +518,12 @@ export class ExecutionRunner {
         return;
       }
       const failure: ExecutionError =
-        error instanceof NodeFailed ? error.error : { code: "INTERNAL", message: "The engine failed while running this execution" };
-      if (!(error instanceof NodeFailed)) this.options.onError?.(error);
+        error instanceof NodeFailed
+          ? error.error
+          : error instanceof BlockError
+            ? { code: error.code, message: error.message }
+            : { code: "INTERNAL", message: "The engine failed while running this execution" };
+      if (!(error instanceof NodeFailed) && !(error instanceof BlockError)) this.options.onError?.(error);
       await this.transition({ type: "fail", error: failure }, { set: { error: failure, ...this.totals() }, release: true });
     } catch (commitError) {
       if (!(commitError instanceof LeaseLostError)) this.options.onError?.(commitError);
