@@ -353,6 +353,7 @@ describe("engine scenarios", () => {
     await t.waitFor(id, ["paused"]);
     const paused = await t.store.events(id);
     expect(paused.find((e) => e.type === "approval_requested")?.data).toMatchObject({ nodeId: "ok", message: "Ship v2?" });
+    await expect(resumeExecution(t.store, { executionId: id })).rejects.toThrow(/waits for approval ok/);
     await decideApproval(t.store, { executionId: id, approved: true, by: seed.userId, comment: "go" });
     const done = await t.waitFor(id, ["completed"]);
     expect(done.execution.output).toEqual({ approved: true, by: seed.userId, comment: "go" });

@@ -85,9 +85,11 @@ export function createRestApp(options: RestOptions) {
   // Bodies: JSON only, size-limited, parsed before validation so bad JSON is a clear 400.
   app.use("*", async (c, next) => {
     if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "DELETE") return next();
-    const type = c.req.header("content-type") ?? "";
+    const type = c.req.header("content-type");
     const length = c.req.header("content-length");
-    if (length !== "0" && !type.toLowerCase().startsWith("application/json") && c.req.path !== "/api/auth/sign-out") {
+    // A body must be JSON; body-less commands (`curl -X POST .../cancel`) need no content type.
+    const declaredBody = type === undefined && length !== undefined && length !== "0";
+    if ((type !== undefined && !type.toLowerCase().startsWith("application/json")) || declaredBody) {
       throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json");
     }
     return next();

@@ -73,6 +73,11 @@ export async function resumeExecution(store: ExecutionStore, { executionId }: { 
   const done = await withLease(store, executionId, async (owner, status) => {
     const t = transition(status, { type: "resume" });
     if (!t.ok) refuse(executionId, status, "resume");
+    const [approval] = await store.db
+      .select({ nodeId: blockExecutions.nodeId })
+      .from(blockExecutions)
+      .where(and(eq(blockExecutions.executionId, executionId), eq(blockExecutions.blockType, "approval"), eq(blockExecutions.status, "running")));
+    if (approval) refuse(executionId, status, `resume (it waits for approval ${approval.nodeId}: approve or reject it)`);
     await store.commit({ executionId, owner, from: ["paused"], to: "running", action: "resume", events: [{ type: "execution_resumed" }], release: true });
     return true;
   });

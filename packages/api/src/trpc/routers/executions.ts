@@ -1,4 +1,46 @@
-import { createTRPCRouter } from "../init";
+import { createTRPCRouter, workspaceProcedure } from "../init";
+import { approveExecution } from "../../services/executions/approve-execution";
+import { cancelExecution } from "../../services/executions/cancel-execution";
+import { getExecution } from "../../services/executions/get-execution";
+import { listExecutionEvents } from "../../services/executions/list-execution-events";
+import { listExecutions } from "../../services/executions/list-executions";
+import { pauseExecution } from "../../services/executions/pause-execution";
+import { rejectExecution } from "../../services/executions/reject-execution";
+import { resumeExecution } from "../../services/executions/resume-execution";
+import { resumeFromFailedNode } from "../../services/executions/resume-from-failed-node";
+import { retryExecution } from "../../services/executions/retry-execution";
+import {
+  DecideApprovalInput,
+  ExecutionIdInput,
+  ListExecutionEventsInput,
+  ListExecutionsInput,
+  StartExecutionInput,
+} from "../../services/executions/schemas";
+import { startExecution } from "../../services/executions/start-execution";
 
-/** `executions` procedures (issue 4). */
-export const executionsRouter = createTRPCRouter({});
+/** `executions` procedures. Roles are checked by the services: viewers read, members run and act. */
+export const executionsRouter = createTRPCRouter({
+  start: workspaceProcedure
+    .input(StartExecutionInput)
+    .mutation(({ ctx, input }) => startExecution(ctx.deps, { actor: ctx.actor, input, triggerType: "manual" })),
+  list: workspaceProcedure.input(ListExecutionsInput).query(({ ctx, input }) => listExecutions(ctx.deps, { actor: ctx.actor, input })),
+  byId: workspaceProcedure.input(ExecutionIdInput).query(({ ctx, input }) => getExecution(ctx.deps, { actor: ctx.actor, input })),
+  events: workspaceProcedure
+    .input(ListExecutionEventsInput)
+    .query(({ ctx, input }) => listExecutionEvents(ctx.deps, { actor: ctx.actor, input })),
+  cancel: workspaceProcedure.input(ExecutionIdInput).mutation(({ ctx, input }) => cancelExecution(ctx.deps, { actor: ctx.actor, input })),
+  pause: workspaceProcedure.input(ExecutionIdInput).mutation(({ ctx, input }) => pauseExecution(ctx.deps, { actor: ctx.actor, input })),
+  resume: workspaceProcedure.input(ExecutionIdInput).mutation(({ ctx, input }) => resumeExecution(ctx.deps, { actor: ctx.actor, input })),
+  approve: workspaceProcedure
+    .input(DecideApprovalInput)
+    .mutation(({ ctx, input }) => approveExecution(ctx.deps, { actor: ctx.actor, input })),
+  reject: workspaceProcedure
+    .input(DecideApprovalInput)
+    .mutation(({ ctx, input }) => rejectExecution(ctx.deps, { actor: ctx.actor, input })),
+  retry: workspaceProcedure
+    .input(ExecutionIdInput)
+    .mutation(({ ctx, input }) => retryExecution(ctx.deps, { actor: ctx.actor, input, triggerType: "manual" })),
+  resumeFromFailedNode: workspaceProcedure
+    .input(ExecutionIdInput)
+    .mutation(({ ctx, input }) => resumeFromFailedNode(ctx.deps, { actor: ctx.actor, input })),
+});

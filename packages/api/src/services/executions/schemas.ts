@@ -1,0 +1,43 @@
+import { z } from "zod";
+
+const ExecutionStatus = z.enum(["pending", "running", "paused", "completed", "failed", "cancelled"]);
+const TriggerType = z.enum(["manual", "webhook", "schedule", "api"]);
+
+export const StartExecutionInput = z.object({
+  flowId: z.uuid(),
+  /** The run input (checked against the source block's `inputSchema`). */
+  input: z.unknown().optional(),
+  /** A published version to run; default: the published version, else the draft. */
+  version: z.number().int().positive().optional(),
+});
+export type StartExecutionInput = z.infer<typeof StartExecutionInput>;
+
+export const ExecutionIdInput = z.object({ executionId: z.uuid() });
+export type ExecutionIdInput = z.infer<typeof ExecutionIdInput>;
+
+export const DecideApprovalInput = z.object({
+  executionId: z.uuid(),
+  comment: z.string().max(4000).optional(),
+});
+export type DecideApprovalInput = z.infer<typeof DecideApprovalInput>;
+
+export const ListExecutionsInput = z.object({
+  flowId: z.uuid().optional(),
+  status: ExecutionStatus.optional(),
+  triggerType: TriggerType.optional(),
+  /** Created at or after. */
+  createdFrom: z.coerce.date().optional(),
+  /** Created before. */
+  createdTo: z.coerce.date().optional(),
+  /** `nextCursor` of the previous page. */
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+export type ListExecutionsInput = z.infer<typeof ListExecutionsInput>;
+
+export const ListExecutionEventsInput = z.object({
+  executionId: z.uuid(),
+  fromIndex: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+export type ListExecutionEventsInput = z.infer<typeof ListExecutionEventsInput>;
