@@ -48,6 +48,7 @@ export const WORKSPACE_HEADER = "x-weft-workspace";
 
 import { jsonBody, route, Uuid, type Env, type RestContext } from "./shared";
 import { registerBlockRoutes } from "./routes/blocks";
+import { registerConnectionTestRoutes } from "./routes/connections-test";
 import { registerExecutionRoutes } from "./routes/executions";
 import { registerFlowRoutes } from "./routes/flows";
 import { registerStreamRoutes } from "./routes/stream";
@@ -330,6 +331,7 @@ export function createRestApp(options: RestOptions) {
   registerFlowRoutes(app, context);
   registerExecutionRoutes(app, context);
   registerBlockRoutes(app, context);
+  registerConnectionTestRoutes(app, context);
   registerStreamRoutes(app, context);
 
   app.doc31("/api/v1/openapi.json", {

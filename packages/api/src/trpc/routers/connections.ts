@@ -4,6 +4,7 @@ import { deleteConnection } from "../../services/connections/delete-connection";
 import { getConnection } from "../../services/connections/get-connection";
 import { listConnections } from "../../services/connections/list-connections";
 import { ConnectionIdInput, CreateConnectionInput, UpdateConnectionInput } from "../../services/connections/schemas";
+import { testConnection } from "../../services/connections/test-connection";
 import { updateConnection } from "../../services/connections/update-connection";
 
 export const connectionsRouter = createTRPCRouter({
@@ -18,4 +19,8 @@ export const connectionsRouter = createTRPCRouter({
   delete: workspaceProcedure
     .input(ConnectionIdInput)
     .mutation(({ ctx, input }) => deleteConnection(ctx.deps, { actor: ctx.actor, input })),
+  /** A real call to the provider with the stored key (members may test; the key never comes back). */
+  test: workspaceProcedure
+    .input(ConnectionIdInput)
+    .mutation(({ ctx, input }) => testConnection(ctx.deps, { actor: ctx.actor, input })),
 });

@@ -1,0 +1,56 @@
+import { eq, flows, flowVersions, sql } from "@weft/db";
+import { validateFlow, type FlowProblem } from "@weft/flow";
+import { audit } from "../../lib/audit";
+import type { Actor, Deps } from "../../lib/context";
+import { AppError } from "../../lib/errors";
+import { requireRole } from "../../lib/roles";
+import { parseInput } from "../../lib/validation";
+import { findFlow } from "./find-flow";
+import { flowVersionView, type FlowVersionSummary } from "./flow-view";
+import { FlowIdInput } from "./schemas";
+
+const SHOWN_PROBLEMS = 20;
+
+/**
+ * Publishes the draft as an immutable snapshot numbered max+1, and points `published_version` at it,
+ * in one transaction (the flow row is locked, so concurrent publishes get consecutive numbers). An
+ * invalid flow is refused with a 400 listing its problems, and nothing is written.
+ */
+export async function publishFlow(deps: Deps, { actor, input }: { actor: Actor; input: unknown }): Promise<FlowVersionSummary> {
+  requireRole(actor.role, "member");
+  const { flowId } = parseInput(FlowIdInput, input);
+  return deps.db.transaction(async (tx) => {
+    const flow = await findFlow(tx, { workspaceId: actor.workspaceId, flowId, lock: true });
+    const result = validateFlow({ nodes: flow.nodes, edges: flow.edges });
+    if (!result.ok) throw new AppError("BAD_REQUEST", describeProblems(result.problems));
+    const [{ next } = { next: 1 }] = await tx
+      .select({ next: sql<number>`coalesce(max(${flowVersions.version}), 0)::int + 1` })
+      .from(flowVersions)
+      .where(eq(flowVersions.flowId, flowId));
+    const [row] = await tx
+      .insert(flowVersions)
+      .values({
+        workspaceId: actor.workspaceId,
+        flowId,
+        version: next,
+        // The validated graph: what the engine will run, with defaults applied.
+        nodes: result.graph.nodes,
+        edges: result.graph.edges,
+        triggers: flow.triggers,
+        createdBy: actor.userId,
+        createdAt: deps.now(),
+      })
+      .returning(flowVersionView);
+    if (!row) throw new Error("flow version insert returned nothing");
+    await tx.update(flows).set({ publishedVersion: next }).where(eq(flows.id, flowId));
+    await audit(tx, actor, "flow.publish", { type: "flow", id: flowId }, { version: next });
+    return row;
+  });
+}
+
+function describeProblems(problems: FlowProblem[]): string {
+  const shown = problems.slice(0, SHOWN_PROBLEMS).map((p) => p.message);
+  const more = problems.length > SHOWN_PROBLEMS ? `; and ${problems.length - SHOWN_PROBLEMS} more` : "";
+  const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+  return `This flow cannot be published: it has ${count}: ${shown.join("; ")}${more}`;
+}
