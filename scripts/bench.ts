@@ -13,6 +13,7 @@ import { createTestEngine, edge, node } from "@weft/engine/testing";
 import { createSandbox } from "../packages/engine/src/sandbox";
 import { createExecutionStore } from "@weft/engine";
 import { seedFlow } from "../packages/engine/test/support";
+import { benchStream } from "./bench-stream";
 
 const print = (name: string, value: number, unit: string) => console.log(`${name}: ${Number(value.toFixed(3))} ${unit}`);
 
@@ -103,6 +104,7 @@ async function benchDatabase(label: string, handle: DatabaseHandle) {
   print(`${label}.linear_100_function_nodes.per_node_durable_overhead`, perNode - compute, "ms");
   print(`${label}.durable_overhead_vs_raw_commit`, (perNode - compute) / raw, "x");
   print(`${label}.total_vs_raw_commit`, perNode / raw, "x");
+  await benchStream(label, handle, print);
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-bench-"));

@@ -70,7 +70,7 @@ export function createEventHub(bus: NotifyBus): EventHub {
   return {
     async subscribe(executionId, listener) {
       // Registered before LISTEN is confirmed: a notification delivered in between is not lost.
-      const wrapped: CommitListener = (lastIndex) => listener(lastIndex, receivedAt);
+      const wrapped: CommitListener = (lastIndex, receivedAt) => listener(lastIndex, receivedAt);
       let listeners = byExecution.get(executionId);
       if (!listeners) byExecution.set(executionId, (listeners = new Set()));
       listeners.add(wrapped);

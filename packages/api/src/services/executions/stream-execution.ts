@@ -85,18 +85,20 @@ const readsInFlight = new WeakMap<object, Map<string, SharedRead>>();
 
 function readEvents(db: Deps["db"], executionId: string, after: number, limit: number, minSeq: number): Promise<EventRow[]> {
   let reads = readsInFlight.get(db);
-  if (!reads) readsInFlight.set(db, (reads = new Map()));
+  if (!reads) readsInFlight.set(db, (reads = new Map<string, SharedRead>()));
   const key = `${executionId}:${after}:${limit}`;
   const current = reads.get(key);
   if (current && current.startSeq > minSeq) return current.rows;
   const read: SharedRead = {
     startSeq: nextMoment(),
+    // A real promise, run once (awaiting a drizzle query builder runs it again on every `then`).
     rows: db
       .select({ index: executionEvents.eventIndex, type: executionEvents.type, data: executionEvents.data })
       .from(executionEvents)
       .where(and(eq(executionEvents.executionId, executionId), gt(executionEvents.eventIndex, after)))
       .orderBy(asc(executionEvents.eventIndex))
-      .limit(limit) as Promise<EventRow[]>,
+      .limit(limit)
+      .execute(),
   };
   reads.set(key, read);
   const done = () => {
