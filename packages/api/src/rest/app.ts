@@ -1,5 +1,5 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
+import type { Context, Next } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { HTTPException } from "hono/http-exception";
@@ -148,8 +148,8 @@ export function createRestApp(options: RestOptions) {
     return c.json({ user: identity.user }, 200);
   });
 
-  // ---- v1: caller resolution ----------------------------------------------------------------------
-  app.use("/api/v1/*", async (c, next) => {
+  // ---- caller resolution: /api/v1/* and /api/executions/* (EventSource with the session cookie) ----
+  const resolveCaller = async (c: Context<Env>, next: Next) => {
     if (c.req.path === "/api/v1/openapi.json") return next();
     // `weft_...` bearer tokens are API keys; other bearer tokens are Clerk session tokens (Clerk mode).
     const bearer = /^bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1]?.trim();
@@ -163,7 +163,9 @@ export function createRestApp(options: RestOptions) {
     if (!identity) throw new AppError("UNAUTHORIZED", "Sign in or send Authorization: Bearer <API key>");
     c.set("caller", { kind: "user", identity });
     return next();
-  });
+  };
+  app.use("/api/v1/*", resolveCaller);
+  app.use("/api/executions/*", resolveCaller);
 
   /** The caller as an actor in `workspaceId` (or, when absent, the workspace the request selects). */
   async function actorFor(c: Context<Env>, workspaceId?: string): Promise<Actor> {

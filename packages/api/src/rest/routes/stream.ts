@@ -1,33 +1,16 @@
 import { z } from "@hono/zod-openapi";
-import type { Context, Next } from "hono";
-import { AppError } from "../../lib/errors";
-import { authenticateApiKey } from "../../services/api-keys/authenticate-api-key";
+import type { Context } from "hono";
 import { resumePoint, streamExecution } from "../../services/executions/stream-execution";
 import { ErrorResponse, type Env, type RestApp, type RestContext } from "../shared";
 
 /**
  * `GET /api/executions/{id}/stream` and `/api/v1/executions/{id}/stream`: the execution's events as
  * Server-Sent Events (DESIGN.md section 5). Caller: session cookie or `Authorization: Bearer <API key>`,
- * resolved like `/api/v1/*` (whose middleware already covers the v1 path); the execution must be in
+ * resolved by the app's caller middleware (installed on both paths); the execution must be in
  * one of the caller's workspaces, else 404 before any event byte.
  */
 export function registerStreamRoutes(app: RestApp, context: RestContext): void {
-  const { deps, authenticator } = context;
-
-  // The non-v1 path (browsers' EventSource with the session cookie) resolves the caller the same way.
-  app.use("/api/executions/*", async (c: Context<Env>, next: Next) => {
-    const bearer = /^bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1]?.trim();
-    if (bearer && (bearer.startsWith("weft_") || authenticator.kind === "local")) {
-      const actor = await authenticateApiKey(deps, { key: bearer });
-      if (!actor) throw new AppError("UNAUTHORIZED", "Invalid or revoked API key");
-      c.set("caller", { kind: "apiKey", actor });
-      return next();
-    }
-    const identity = await authenticator.authenticate(c.req.raw);
-    if (!identity) throw new AppError("UNAUTHORIZED", "Sign in or send Authorization: Bearer <API key>");
-    c.set("caller", { kind: "user", identity });
-    return next();
-  });
+  const { deps } = context;
 
   const handler = async (c: Context<Env>) => {
     const after = resumePoint(c.req.header("last-event-id"), c.req.query("lastEventIndex"));
