@@ -1,56 +1,70 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Workflow } from "lucide-react";
+import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
+import { LocalTime } from "@/components/ui/local-time";
+import { NewFlowButton } from "@/features/flow-builder/new-flow-button";
 import { PageHeader } from "@/features/shell/page-header";
-import { canManage, getWorkspace } from "@/features/workspaces/get-workspace";
+import { getWorkspace } from "@/features/workspaces/get-workspace";
 
 export const metadata: Metadata = { title: "Flows" };
 
-const link = "font-medium text-foreground underline underline-offset-4";
-
 export default async function FlowsPage({ params }: { params: Promise<{ workspaceId: string }> }) {
   const { workspaceId } = await params;
-  const { workspace } = await getWorkspace(workspaceId);
+  const { workspace, caller } = await getWorkspace(workspaceId);
+  const { items } = await caller.flows.list({ workspaceId: workspace.id, limit: 100 });
+  const canEdit = workspace.role !== "viewer";
   const base = `/w/${workspace.id}`;
   return (
     <>
-      <PageHeader title="Flows" description="Flows chain blocks into a pipeline that runs by hand, from a webhook or on a schedule." />
-      <EmptyState icon={Workflow} title="No flows yet">
-        <p>
-          Flows are drawn on a canvas from blocks: AI, function, router, parallel, loop, HTTP and approval. The flow builder
-          arrives next; this page will list your flows once it does.
-        </p>
-        {canManage(workspace.role) ? (
-          <p>
-            Meanwhile, you can{" "}
-            <Link href={`${base}/connections`} className={link}>
-              add an LLM connection
-            </Link>{" "}
-            for AI blocks to use, and{" "}
-            <Link href={`${base}/settings#api-keys`} className={link}>
-              create an API key in Settings
-            </Link>{" "}
-            to use the{" "}
-            <a href="/api/v1/openapi.json" className={link}>
-              REST API
-            </a>
-            .
-          </p>
-        ) : (
-          <p>
-            Meanwhile, the{" "}
-            <Link href={`${base}/connections`} className={link}>
-              LLM connections
-            </Link>{" "}
-            and{" "}
-            <Link href={`${base}/settings#members`} className={link}>
-              members
-            </Link>{" "}
-            of this workspace are listed in the sidebar sections; its admins manage them.
-          </p>
-        )}
-      </EmptyState>
+      <PageHeader
+        title="Flows"
+        description="Flows chain blocks into a pipeline that runs by hand, from a webhook or on a schedule."
+        actions={canEdit ? <NewFlowButton workspaceId={workspace.id} /> : null}
+      />
+      {items.length === 0 ? (
+        <EmptyState icon={Workflow} title="No flows yet">
+          <p>Flows are drawn on a canvas from blocks: AI, function, router, parallel, loop, HTTP and approval.</p>
+          {canEdit ? <p>Start one with “New flow”.</p> : <p>Members of this workspace create them; you can open and run nothing yet.</p>}
+        </EmptyState>
+      ) : (
+        <div className="relative overflow-x-auto rounded-lg border border-border">
+          <table className="w-full text-sm">
+            <caption className="sr-only">Flows</caption>
+            <thead className="bg-muted/50 text-left text-xs text-muted-foreground">
+              <tr>
+                <th scope="col" className="px-4 py-2.5 font-medium">
+                  Name
+                </th>
+                <th scope="col" className="px-4 py-2.5 font-medium">
+                  Updated
+                </th>
+                <th scope="col" className="px-4 py-2.5 font-medium">
+                  Published
+                </th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-border">
+              {items.map((flow) => (
+                <tr key={flow.id}>
+                  <th scope="row" className="px-4 py-3 text-left font-medium">
+                    <Link href={`${base}/flows/${flow.id}`} className="underline-offset-4 hover:underline">
+                      {flow.name}
+                    </Link>
+                  </th>
+                  <td className="px-4 py-3 whitespace-nowrap text-muted-foreground">
+                    <LocalTime value={flow.updatedAt} />
+                  </td>
+                  <td className="px-4 py-3">
+                    {flow.publishedVersion === null ? <Badge variant="outline">Draft</Badge> : <Badge variant="success">v{flow.publishedVersion}</Badge>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </>
   );
 }

@@ -1,0 +1,42 @@
+/** Display helpers for executions: statuses, durations, tokens and cost. */
+
+export const executionStatuses = ["pending", "running", "paused", "completed", "failed", "cancelled"] as const;
+export type ExecutionStatus = (typeof executionStatuses)[number];
+export const triggerTypes = ["manual", "webhook", "schedule", "api"] as const;
+export type TriggerType = (typeof triggerTypes)[number];
+
+const terminal: ReadonlySet<string> = new Set(["completed", "failed", "cancelled"]);
+/** Completed, failed or cancelled: nothing more will happen to the run. */
+export const isTerminal = (status: string) => terminal.has(status);
+/** Pending, running or paused: the run may still change. */
+export const isActive = (status: string) => !terminal.has(status);
+
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms == null) return "—";
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.round((ms % 60_000) / 1000);
+  return `${minutes} min ${seconds} s`;
+}
+
+/** A USD cost; null means the price is unknown (a model without a price), never $0. */
+export function formatCost(usd: number | null | undefined): string {
+  if (usd == null) return "unknown";
+  if (usd === 0) return "$0";
+  if (usd < 0.01) return `$${usd.toPrecision(2)}`;
+  return `$${usd.toFixed(2)}`;
+}
+
+export const formatTokens = (tokens: number | null | undefined) => (tokens == null ? "—" : new Intl.NumberFormat("en").format(tokens));
+
+export const triggerLabel = (trigger: string) => trigger.charAt(0).toUpperCase() + trigger.slice(1);
+
+/** The elapsed time of a run still going (now - startedAt), else its recorded duration. */
+export function durationOf(run: { durationMs: number | null; startedAt: Date | string | null; finishedAt: Date | string | null }, now: number) {
+  if (run.durationMs != null) return run.durationMs;
+  if (!run.startedAt) return null;
+  const start = new Date(run.startedAt).getTime();
+  const end = run.finishedAt ? new Date(run.finishedAt).getTime() : now;
+  return Math.max(0, end - start);
+}

@@ -1,0 +1,370 @@
+"use client";
+
+import "@xyflow/react/dist/style.css";
+import { useCallback, useEffect, useRef, useState, type DragEvent } from "react";
+import Link from "next/link";
+import {
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+  type DefaultEdgeOptions,
+  type NodeTypes,
+} from "@xyflow/react";
+import { TRPCClientError } from "@trpc/client";
+import { blockTypes, type BlockType } from "@weft/flow";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { Field } from "@/components/ui/field";
+import { controlClasses } from "@/components/ui/input";
+import { cn } from "@/components/ui/cn";
+import { useTRPCClient, type RouterOutputs } from "@/trpc/client";
+import { paletteEntries } from "./blocks";
+import { BlockNode } from "./block-node";
+import { ConfigForm } from "./config-form";
+import { createFlowStore, FlowStoreContext, toFlow, useFlowStore, type FlowState } from "./store";
+import type { StoreApi } from "zustand";
+
+type Flow = RouterOutputs["flows"]["byId"];
+
+// Module scope (React Flow re-renders every node when these change identity).
+const nodeTypes: NodeTypes = Object.fromEntries(blockTypes.map((type) => [type, BlockNode]));
+const defaultEdgeOptions: DefaultEdgeOptions = { type: "smoothstep" };
+const DELETE_KEYS = ["Backspace", "Delete"];
+const AUTOSAVE_MS = 800;
+const DRAG_TYPE = "application/x-weft-block";
+
+type SavePhase = "idle" | "saving" | "error" | "conflict";
+
+/** The flow builder: palette, canvas, config panel, autosave, validate and run. */
+export function FlowBuilder({ workspaceId, flow, canEdit }: { workspaceId: string; flow: Flow; canEdit: boolean }) {
+  const [store] = useState(() => createFlowStore({ nodes: flow.nodes, edges: flow.edges }));
+  return (
+    <FlowStoreContext.Provider value={store}>
+      <ReactFlowProvider>
+        <Builder workspaceId={workspaceId} flow={flow} canEdit={canEdit} store={store} />
+      </ReactFlowProvider>
+    </FlowStoreContext.Provider>
+  );
+}
+
+function Builder({ workspaceId, flow, canEdit, store }: { workspaceId: string; flow: Flow; canEdit: boolean; store: StoreApi<FlowState> }) {
+  const client = useTRPCClient();
+  const { screenToFlowPosition } = useReactFlow();
+  const canvasRef = useRef<HTMLDivElement>(null);
+
+  const nodes = useFlowStore((s) => s.nodes);
+  const edges = useFlowStore((s) => s.edges);
+  const revision = useFlowStore((s) => s.revision);
+  const problems = useFlowStore((s) => s.problems);
+  const onNodesChange = useFlowStore((s) => s.onNodesChange);
+  const onEdgesChange = useFlowStore((s) => s.onEdgesChange);
+  const onConnect = useFlowStore((s) => s.onConnect);
+  const addBlock = useFlowStore((s) => s.addBlock);
+  const updateData = useFlowStore((s) => s.updateData);
+  const selected = nodes.find((n) => n.selected) ?? null;
+
+  // --- Autosave: debounced, one save at a time, against the version last read (409 = conflict).
+  const versionRef = useRef(flow.version);
+  const inFlight = useRef<Promise<void> | null>(null);
+  const [savedRevision, setSavedRevision] = useState(0);
+  const [phase, setPhase] = useState<SavePhase>("idle");
+  const [saveError, setSaveError] = useState<string | null>(null);
+
+  const saveNow = useCallback(async (): Promise<boolean> => {
+    while (inFlight.current) await inFlight.current;
+    const state = store.getState();
+    const rev = state.revision;
+    let ok = false;
+    const run = (async () => {
+      setPhase("saving");
+      try {
+        const saved = await client.flows.update.mutate({ workspaceId, flowId: flow.id, version: versionRef.current, ...toFlow(state) });
+        versionRef.current = saved.version;
+        setSavedRevision(rev);
+        setPhase("idle");
+        setSaveError(null);
+        ok = true;
+      } catch (error) {
+        if (error instanceof TRPCClientError && (error.data as { code?: string } | undefined)?.code === "CONFLICT") setPhase("conflict");
+        else {
+          setPhase("error");
+          setSaveError(error instanceof Error ? error.message : "Save failed");
+        }
+      }
+    })();
+    inFlight.current = run;
+    await run;
+    inFlight.current = null;
+    return ok;
+  }, [client, store, workspaceId, flow.id]);
+
+  const dirty = revision !== savedRevision;
+  useEffect(() => {
+    if (!canEdit || !dirty || phase === "conflict") return;
+    const timer = setTimeout(() => void saveNow(), AUTOSAVE_MS);
+    return () => clearTimeout(timer);
+  }, [canEdit, dirty, phase, revision, saveNow]);
+
+  const flush = useCallback(async () => (store.getState().revision === savedRevision ? true : saveNow()), [store, savedRevision, saveNow]);
+
+  const reload = async () => {
+    const current = await client.flows.byId.query({ workspaceId, flowId: flow.id });
+    versionRef.current = current.version;
+    store.getState().replaceGraph({ nodes: current.nodes, edges: current.edges });
+    setSavedRevision(store.getState().revision);
+    setPhase("idle");
+  };
+  const overwrite = async () => {
+    const current = await client.flows.byId.query({ workspaceId, flowId: flow.id });
+    versionRef.current = current.version;
+    setPhase("idle");
+    await saveNow();
+  };
+
+  // --- Palette: drag onto the canvas, or click to add in the middle of the view.
+  const addAtCenter = (type: BlockType) => {
+    const rect = canvasRef.current?.getBoundingClientRect();
+    const position = rect ? screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 }) : { x: 0, y: 0 };
+    addBlock(type, position);
+  };
+  const onDragOver = (event: DragEvent) => {
+    if (!event.dataTransfer.types.includes(DRAG_TYPE)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+  };
+  const onDrop = (event: DragEvent) => {
+    const type = event.dataTransfer.getData(DRAG_TYPE);
+    if (!(blockTypes as readonly string[]).includes(type)) return;
+    event.preventDefault();
+    addBlock(type as BlockType, screenToFlowPosition({ x: event.clientX, y: event.clientY }));
+  };
+
+  // --- Validate and run.
+  const [validating, setValidating] = useState(false);
+  const [validation, setValidation] = useState<{ ok: boolean; count: number } | null>(null);
+  const validate = async () => {
+    setValidating(true);
+    try {
+      if (!(await flush())) return;
+      const result = await client.flows.validate.query({ workspaceId, flowId: flow.id });
+      store.getState().setProblems(result.problems);
+      setValidation({ ok: result.ok, count: result.problems.length });
+    } finally {
+      setValidating(false);
+    }
+  };
+  const [running, setRunning] = useState(false);
+  const [lastRun, setLastRun] = useState<string | null>(null);
+
+  const status =
+    phase === "conflict" ? "Conflict" : phase === "saving" ? "Saving…" : phase === "error" ? "Save failed" : dirty ? "Unsaved changes" : "Saved";
+
+  return (
+    <div className="flex flex-col gap-3">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <div className="flex min-w-0 items-center gap-3">
+          <Link href={`/w/${workspaceId}/flows`} className="text-sm text-muted-foreground hover:text-foreground">
+            Flows
+          </Link>
+          <span className="text-muted-foreground">/</span>
+          <h1 className="truncate text-lg font-semibold">{flow.name}</h1>
+          {canEdit ? (
+            <span
+              role="status"
+              aria-label="Save status"
+              className={cn(
+                "rounded-full border px-2 py-0.5 text-xs",
+                phase === "conflict" || phase === "error" ? "border-destructive/40 text-destructive" : "border-border text-muted-foreground",
+              )}
+            >
+              {status}
+            </span>
+          ) : (
+            <span className="rounded-full border border-border px-2 py-0.5 text-xs text-muted-foreground">Read only</span>
+          )}
+        </div>
+        <div className="flex items-center gap-2">
+          <Button type="button" variant="outline" size="sm" pending={validating} onClick={() => void validate()}>
+            Validate
+          </Button>
+          {canEdit ? (
+            <Button type="button" size="sm" onClick={() => setRunning(true)}>
+              Run
+            </Button>
+          ) : null}
+        </div>
+      </div>
+
+      {phase === "conflict" ? (
+        <Alert variant="error" title="This flow was changed elsewhere">
+          <p>Someone saved a newer version. Reload it (your changes here are dropped), or overwrite it with yours.</p>
+          <div className="mt-2 flex gap-2">
+            <Button type="button" size="sm" variant="outline" onClick={() => void reload()}>
+              Reload
+            </Button>
+            <Button type="button" size="sm" variant="destructive" onClick={() => void overwrite()}>
+              Overwrite
+            </Button>
+          </div>
+        </Alert>
+      ) : null}
+      {phase === "error" && saveError ? <Alert variant="error" title="Could not save">{saveError}</Alert> : null}
+      {validation ? (
+        validation.ok ? (
+          <Alert variant="info">The flow is valid.</Alert>
+        ) : (
+          <Alert variant="error" title={`${validation.count} problem${validation.count === 1 ? "" : "s"}`}>
+            <ul className="list-disc pl-4">
+              {problems.map((p, i) => (
+                <li key={i}>{p.message}</li>
+              ))}
+            </ul>
+          </Alert>
+        )
+      ) : null}
+      {lastRun ? (
+        <Alert variant="info">
+          Run started.{" "}
+          <Link className="font-medium underline underline-offset-4" href={`/w/${workspaceId}/executions/${lastRun}`}>
+            View execution
+          </Link>
+        </Alert>
+      ) : null}
+
+      <div className="flex h-[calc(100dvh-12rem)] min-h-[480px] overflow-hidden rounded-lg border border-border">
+        {canEdit ? (
+          <nav aria-label="Blocks" className="flex w-40 shrink-0 flex-col gap-1 overflow-y-auto border-r border-border bg-muted/30 p-2">
+            <p className="px-1 pb-1 text-xs font-medium text-muted-foreground">Drag or click to add</p>
+            {paletteEntries.map((entry) => (
+              <button
+                key={entry.type}
+                type="button"
+                draggable
+                title={entry.description}
+                data-block-type={entry.type}
+                onDragStart={(event) => {
+                  event.dataTransfer.setData(DRAG_TYPE, entry.type);
+                  event.dataTransfer.effectAllowed = "move";
+                }}
+                onClick={() => addAtCenter(entry.type)}
+                className="cursor-grab rounded-md border border-border bg-card px-2 py-1.5 text-left text-sm hover:bg-accent"
+              >
+                {entry.label}
+              </button>
+            ))}
+          </nav>
+        ) : null}
+        <div ref={canvasRef} className="relative min-w-0 flex-1" onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
+          <ReactFlow
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={nodeTypes}
+            defaultEdgeOptions={defaultEdgeOptions}
+            onNodesChange={onNodesChange}
+            onEdgesChange={onEdgesChange}
+            onConnect={onConnect}
+            nodesDraggable={canEdit}
+            nodesConnectable={canEdit}
+            deleteKeyCode={canEdit ? DELETE_KEYS : null}
+            fitView
+            fitViewOptions={{ maxZoom: 1 }}
+          >
+            <Background />
+            <MiniMap pannable zoomable />
+            <Controls />
+          </ReactFlow>
+        </div>
+        <aside aria-label="Block settings" className="w-72 shrink-0 overflow-y-auto border-l border-border p-3">
+          {selected ? (
+            <ConfigForm key={selected.id} node={selected} readOnly={!canEdit} onChange={(patch) => updateData(selected.id, patch)} />
+          ) : (
+            <p className="text-sm text-muted-foreground">Select a block to configure it.</p>
+          )}
+        </aside>
+      </div>
+
+      <RunDialog
+        open={running}
+        onClose={() => setRunning(false)}
+        source={nodes.find((n) => n.type === "source")?.data.config}
+        onRun={async (input) => {
+          if (!(await flush())) throw new Error("Save the flow before running it");
+          const { executionId } = await client.executions.start.mutate({ workspaceId, flowId: flow.id, input });
+          setLastRun(executionId);
+          setRunning(false);
+        }}
+      />
+    </div>
+  );
+}
+
+function RunDialog({
+  open,
+  onClose,
+  source,
+  onRun,
+}: {
+  open: boolean;
+  onClose: () => void;
+  source: unknown;
+  onRun: (input: unknown) => Promise<void>;
+}) {
+  const [text, setText] = useState("{}");
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  const inputSchema = source && typeof source === "object" ? (source as { inputSchema?: unknown }).inputSchema : undefined;
+  return (
+    <Dialog open={open} onClose={onClose} title="Run flow" description="The run input, as JSON. It is checked against the start block's input schema, if it has one.">
+      <form
+        className="flex flex-col gap-3"
+        onSubmit={async (event) => {
+          event.preventDefault();
+          let input: unknown;
+          try {
+            input = text.trim() === "" ? undefined : (JSON.parse(text) as unknown);
+          } catch {
+            setError("Not valid JSON");
+            return;
+          }
+          setPending(true);
+          setError(null);
+          try {
+            await onRun(input);
+          } catch (e) {
+            setError(e instanceof Error ? e.message : "Could not start the run");
+          } finally {
+            setPending(false);
+          }
+        }}
+      >
+        {inputSchema ? (
+          <pre className="max-h-32 overflow-auto rounded-md bg-muted p-2 font-mono text-xs">{JSON.stringify(inputSchema, null, 2)}</pre>
+        ) : null}
+        <Field id="run-input" label="Input" error={error}>
+          {(control) => (
+            <textarea
+              {...control}
+              rows={6}
+              spellCheck={false}
+              className={cn(controlClasses, "h-auto py-2 font-mono text-xs")}
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+            />
+          )}
+        </Field>
+        <div className="flex justify-end gap-2">
+          <Button type="button" variant="outline" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" pending={pending}>
+            Start run
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
