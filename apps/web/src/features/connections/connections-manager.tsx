@@ -14,6 +14,7 @@ import { fromTRPCError } from "@/features/forms/server-error";
 import { useTRPC, type RouterOutputs } from "@/trpc/client";
 import { providerLabel } from "./providers";
 import { CreateConnectionForm, EditConnectionForm } from "./connection-forms";
+import { TableHead } from "@/components/ui/table-head";
 
 export type Connection = RouterOutputs["connections"]["list"][number];
 
@@ -79,27 +80,11 @@ export function ConnectionsManager({
         <div className="relative overflow-x-auto rounded-lg border border-border">
           <table className="w-full text-sm">
             <caption className="sr-only">Connections</caption>
-            <thead className="bg-muted/50 text-left text-xs text-muted-foreground">
-              <tr>
-                <th scope="col" className="px-4 py-2.5 font-medium">
-                  Name
-                </th>
-                <th scope="col" className="px-4 py-2.5 font-medium">
-                  Provider
-                </th>
-                <th scope="col" className="px-4 py-2.5 font-medium">
-                  Base URL
-                </th>
-                <th scope="col" className="px-4 py-2.5 font-medium">
-                  Created
-                </th>
-                {canManage ? (
-                  <th scope="col" className="px-4 py-2.5 text-right font-medium">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                ) : null}
-              </tr>
-            </thead>
+            <TableHead
+              columns={["Name", "Provider", "Base URL", "Created", ...(canManage ? [{ label: "Actions", hidden: true }] : [])]}
+              className="bg-muted/50"
+              cellClassName="px-4 py-2.5"
+            />
             <tbody className="divide-y divide-border">
               {connections.map((connection) => (
                 <tr key={connection.id}>

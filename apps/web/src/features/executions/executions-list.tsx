@@ -13,6 +13,7 @@ import { Select } from "@/components/ui/select";
 import { useTRPC, type RouterOutputs } from "@/trpc/client";
 import { executionStatuses, formatCost, formatDuration, formatTokens, isActive, triggerLabel, triggerTypes, type ExecutionStatus, type TriggerType } from "./format";
 import { StatusBadge } from "./status-badge";
+import { TableHead } from "@/components/ui/table-head";
 
 export type ExecutionListPage = RouterOutputs["executions"]["list"];
 type ExecutionRow = ExecutionListPage["items"][number];
@@ -85,17 +86,7 @@ export function ExecutionsList({ workspaceId, initialPage }: { workspaceId: stri
       ) : (
         <div className="relative overflow-x-auto rounded-lg border border-border">
           <table className="w-full text-sm">
-            <thead className="bg-muted/50 text-left text-xs text-muted-foreground">
-              <tr>
-                <th scope="col" className="px-3 py-2 font-medium">Status</th>
-                <th scope="col" className="px-3 py-2 font-medium">Flow</th>
-                <th scope="col" className="px-3 py-2 font-medium">Trigger</th>
-                <th scope="col" className="px-3 py-2 font-medium">Started</th>
-                <th scope="col" className="px-3 py-2 text-right font-medium">Duration</th>
-                <th scope="col" className="px-3 py-2 text-right font-medium">Tokens</th>
-                <th scope="col" className="px-3 py-2 text-right font-medium">Cost</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Status", "Flow", "Trigger", "Started", "Duration", "Tokens", "Cost"]} className="bg-muted/50" cellClassName="px-3 py-2" />
             <tbody>
               {rows.map((row) => (
                 <ExecutionTableRow key={row.id} workspaceId={workspaceId} row={row} />

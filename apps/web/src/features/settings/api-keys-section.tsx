@@ -16,6 +16,7 @@ import { fieldError, formError, fromTRPCError } from "@/features/forms/server-er
 import type { WorkspaceRole } from "@/features/workspaces/get-workspace";
 import { useTRPC, type RouterOutputs } from "@/trpc/client";
 import { roleLabel, roleOptions } from "./roles";
+import { TableHead } from "@/components/ui/table-head";
 
 type ApiKey = RouterOutputs["apiKeys"]["list"][number];
 
@@ -74,31 +75,7 @@ function ApiKeysManager({ workspaceId, role, initialKeys }: { workspaceId: strin
         <div className="relative overflow-x-auto">
           <table className="w-full text-sm">
             <caption className="sr-only">API keys</caption>
-            <thead className="text-left text-xs text-muted-foreground">
-              <tr className="border-b border-border">
-                <th scope="col" className="px-5 py-2.5 font-medium">
-                  Name
-                </th>
-                <th scope="col" className="px-5 py-2.5 font-medium">
-                  Key
-                </th>
-                <th scope="col" className="px-5 py-2.5 font-medium">
-                  Role
-                </th>
-                <th scope="col" className="px-5 py-2.5 font-medium">
-                  Created
-                </th>
-                <th scope="col" className="px-5 py-2.5 font-medium">
-                  Last used
-                </th>
-                <th scope="col" className="px-5 py-2.5 font-medium">
-                  Status
-                </th>
-                <th scope="col" className="px-5 py-2.5">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={["Name", "Key", "Role", "Created", "Last used", "Status", { label: "Actions", hidden: true }]} rowClassName="border-b border-border" cellClassName="px-5 py-2.5" />
             <tbody className="divide-y divide-border">
               {keys.data.map((key) => (
                 <tr key={key.id} className={key.revokedAt ? "text-muted-foreground" : undefined}>

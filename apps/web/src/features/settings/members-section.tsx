@@ -17,6 +17,7 @@ import { fieldError, formError, fromTRPCError } from "@/features/forms/server-er
 import type { WorkspaceRole } from "@/features/workspaces/get-workspace";
 import { useTRPC, type RouterOutputs } from "@/trpc/client";
 import { grantableRoles, roleLabel } from "./roles";
+import { TableHead } from "@/components/ui/table-head";
 
 type Member = RouterOutputs["members"]["list"][number];
 
@@ -88,22 +89,7 @@ export function MembersSection({
         <div className="relative overflow-x-auto">
           <table className="w-full text-sm">
             <caption className="sr-only">Members of {workspaceName}</caption>
-            <thead className="text-left text-xs text-muted-foreground">
-              <tr className="border-b border-border">
-                <th scope="col" className="px-5 py-2.5 font-medium">
-                  Member
-                </th>
-                <th scope="col" className="px-5 py-2.5 font-medium">
-                  Role
-                </th>
-                <th scope="col" className="px-5 py-2.5 font-medium">
-                  Joined
-                </th>
-                <th scope="col" className="px-5 py-2.5">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={["Member", "Role", "Joined", { label: "Actions", hidden: true }]} rowClassName="border-b border-border" cellClassName="px-5 py-2.5" />
             <tbody className="divide-y divide-border">
               {members.data.map((member) => {
                 const isSelf = member.userId === currentUserId;

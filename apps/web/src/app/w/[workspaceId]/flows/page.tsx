@@ -7,6 +7,7 @@ import { LocalTime } from "@/components/ui/local-time";
 import { NewFlowButton } from "@/features/flow-builder/new-flow-button";
 import { PageHeader } from "@/features/shell/page-header";
 import { getWorkspace } from "@/features/workspaces/get-workspace";
+import { TableHead } from "@/components/ui/table-head";
 
 export const metadata: Metadata = { title: "Flows" };
 
@@ -32,19 +33,7 @@ export default async function FlowsPage({ params }: { params: Promise<{ workspac
         <div className="relative overflow-x-auto rounded-lg border border-border">
           <table className="w-full text-sm">
             <caption className="sr-only">Flows</caption>
-            <thead className="bg-muted/50 text-left text-xs text-muted-foreground">
-              <tr>
-                <th scope="col" className="px-4 py-2.5 font-medium">
-                  Name
-                </th>
-                <th scope="col" className="px-4 py-2.5 font-medium">
-                  Updated
-                </th>
-                <th scope="col" className="px-4 py-2.5 font-medium">
-                  Published
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={["Name", "Updated", "Published"]} className="bg-muted/50" cellClassName="px-4 py-2.5" />
             <tbody className="divide-y divide-border">
               {items.map((flow) => (
                 <tr key={flow.id}>
