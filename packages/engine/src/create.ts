@@ -24,8 +24,8 @@ export async function createWeftEngine(options: WeftEngineOptions) {
     runFunction: (input) => sandbox.runFunction(input),
     evaluate: (input) => sandbox.evaluate(input),
     getConnection: options.getConnection,
-    renderTemplate: (template, scope) => renderTemplate(template, scope),
-    renderDeep: (value, scope) => renderDeep(value, scope),
+    renderTemplate,
+    renderDeep,
   };
   return createEngine({
     ...options,

@@ -1,4 +1,5 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { eq, workspaces } from "@weft/db";
 import type { Context, Next } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, setCookie } from "hono/cookie";
@@ -203,13 +204,13 @@ export function createRestApp(options: RestOptions) {
   app.openapi(route({ method: "get", path: "/api/v1/workspaces", description: "Your workspaces", tags: ["workspaces"] }), async (c) => {
     const caller = c.get("caller");
     if (caller.kind === "apiKey") {
-      const m = await getMembershipForKey(caller.actor);
-      return c.json({ workspaces: [m] }, 200);
+      return c.json({ workspaces: [await workspaceSummary(caller.actor)] }, 200);
     }
     return c.json({ workspaces: await listWorkspaces(deps, { userId: caller.identity.user.id }) }, 200);
   });
-  async function getMembershipForKey(actor: Actor) {
-    const [w] = await deps.db.query.workspaces.findMany({ where: (t, { eq }) => eq(t.id, actor.workspaceId), columns: { id: true, name: true } });
+  /** `{ id, name, role }` of the actor's workspace. */
+  async function workspaceSummary(actor: Actor) {
+    const [w] = await deps.db.select({ id: workspaces.id, name: workspaces.name }).from(workspaces).where(eq(workspaces.id, actor.workspaceId));
     if (!w) throw notFound("Workspace");
     return { ...w, role: actor.role };
   }
@@ -221,8 +222,7 @@ export function createRestApp(options: RestOptions) {
     route({ method: "get", path: "/api/v1/workspaces/{id}", request: { params: WorkspaceParams }, description: "A workspace", tags: ["workspaces"] }),
     async (c) => {
       const actor = await actorFor(c, c.req.valid("param").id);
-      const w = await getMembershipForKey(actor);
-      return c.json({ workspace: w }, 200);
+      return c.json({ workspace: await workspaceSummary(actor) }, 200);
     },
   );
   app.openapi(

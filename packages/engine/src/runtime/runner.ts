@@ -153,8 +153,7 @@ export class ExecutionRunner {
         this.startedAt = this.now();
         await this.transition({ type: "start" }, { set: { startedAt: new Date(this.startedAt) } });
       }
-      const rootOutputs = await this.runScope(null, "", undefined);
-      void rootOutputs;
+      await this.runScope(null, "", undefined);
       await this.finish();
     } catch (error) {
       await this.handleEnd(error);
@@ -383,6 +382,9 @@ export class ExecutionRunner {
     if (node.timeoutMs) signals.push(AbortSignal.timeout(node.timeoutMs));
     const signal = AbortSignal.any(signals);
     const stream = this.streamer(node.id, iteration);
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the lazy `scope` getter below needs the runner
+    const runner = this;
+    let scope: TemplateScope | undefined;
     try {
       const result = await executor.execute({
         execution: { id: this.execution.id, workspaceId: this.execution.workspaceId, flowId: this.execution.flowId },
@@ -391,7 +393,11 @@ export class ExecutionRunner {
         attempt,
         idempotencyKey: `${this.execution.id}:${node.id}:${iteration}`,
         input,
-        scope: this.templateScope(input, iteration),
+        // Built on first use only: most quick blocks (function, parallel) never read it, and it is
+        // O(nodes) to assemble.
+        get scope() {
+          return (scope ??= runner.templateScope(input, iteration));
+        },
         signal,
         stream: stream.push,
         log: (entry) => logs.push(entry),

@@ -200,7 +200,7 @@ export function createExecutionStore({ db, bus }: { db: Db; bus?: NotifyBus }) {
       const events = input.events ?? [];
       const blocks = input.blocks ?? [];
       if (!input.set && !input.release && !input.to && !input.from && events.length > 0) {
-        const fast = await commitInOneStatement(db, input, events, blocks, Boolean(bus));
+        const fast = await commitNodeEvents(db, input, events, blocks, Boolean(bus));
         if (fast) return fast;
       }
       return db.transaction(async (tx) => {
@@ -294,7 +294,7 @@ export type ExecutionStore = ReturnType<typeof createExecutionStore>;
  * round trip and one commit with cached plans. Returns null when the fence refused it, for the caller
  * to find out why through the general path.
  */
-async function commitInOneStatement(db: Db, input: CommitInput, events: EventInput[], blocks: BlockUpsert[], notify: boolean) {
+async function commitNodeEvents(db: Db, input: CommitInput, events: EventInput[], blocks: BlockUpsert[], notify: boolean) {
   const n = events.length;
   const eventsJson = JSON.stringify(events.map(({ type, ...data }) => ({ type, data })));
   const blocksJson = JSON.stringify(

@@ -8,6 +8,17 @@ import { CreateApiKeyInput } from "./schemas";
 
 export const API_KEY_PREFIX = "weft_";
 
+/** The columns any API may return: never the key or its hash. */
+export const apiKeyView = {
+  id: apiKeys.id,
+  name: apiKeys.name,
+  prefix: apiKeys.prefix,
+  role: apiKeys.role,
+  createdAt: apiKeys.createdAt,
+  lastUsedAt: apiKeys.lastUsedAt,
+  revokedAt: apiKeys.revokedAt,
+};
+
 export type ApiKeySummary = {
   id: string;
   name: string;
@@ -41,15 +52,7 @@ export async function createApiKey(
         keyHash: sha256(key),
         createdBy: actor.userId,
       })
-      .returning({
-        id: apiKeys.id,
-        name: apiKeys.name,
-        prefix: apiKeys.prefix,
-        role: apiKeys.role,
-        createdAt: apiKeys.createdAt,
-        lastUsedAt: apiKeys.lastUsedAt,
-        revokedAt: apiKeys.revokedAt,
-      });
+      .returning(apiKeyView);
     if (!row) throw new Error("api key insert returned nothing");
     await audit(tx, actor, "api_key.create", { type: "api_key", id: row.id }, { name, role });
     return { apiKey: row, key };

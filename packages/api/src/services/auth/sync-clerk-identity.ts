@@ -72,12 +72,3 @@ export async function syncClerkIdentity(
     return { user, activeWorkspaceId: workspace.id };
   });
 }
-
-/** Used by tests and by the members page to show memberships that came from Clerk. */
-export async function hasMembership(deps: Deps, workspaceId: string, userId: string): Promise<boolean> {
-  const [row] = await deps.db
-    .select({ userId: workspaceMembers.userId })
-    .from(workspaceMembers)
-    .where(and(eq(workspaceMembers.workspaceId, workspaceId), eq(workspaceMembers.userId, userId)));
-  return Boolean(row);
-}
