@@ -25,7 +25,18 @@ async function rawCommitMs(handle: DatabaseHandle, n: number): Promise<number> {
   return (performance.now() - start) / n;
 }
 
-async function linearFlowPerNodeMs(handle: DatabaseHandle, nodes: number, runs: number): Promise<number> {
+/** The same single-row insert straight through the driver (no drizzle): the floor of a commit. */
+async function driverCommitMs(handle: DatabaseHandle, n: number): Promise<number> {
+  const insert = handle.pglite
+    ? (i: number) => handle.pglite!.query("insert into bench_rows (x) values ($1)", [i])
+    : (i: number) => handle.sql!.unsafe("insert into bench_rows (x) values ($1)", [i], { prepare: true });
+  for (let i = 0; i < 20; i++) await insert(i);
+  const start = performance.now();
+  for (let i = 0; i < n; i++) await insert(i);
+  return (performance.now() - start) / n;
+}
+
+async function linearFlowPerNodeMs(handle: DatabaseHandle, nodes: number, runs: number): Promise<{ perNodeMs: number; storeCalls: number }> {
   const graph = {
     nodes: [
       node("source", "source"),
@@ -35,19 +46,32 @@ async function linearFlowPerNodeMs(handle: DatabaseHandle, nodes: number, runs: 
     edges: [edge("source", "f0"), ...Array.from({ length: nodes - 1 }, (_, i) => edge(`f${i}`, `f${i + 1}`)), edge(`f${nodes - 1}`, "sink")],
   };
   const seed = await seedFlow(handle.db, graph);
-  const t = await createTestEngine(handle, { pollMs: 50 });
+  // The engine as `npm start` configures it (group commit window included), not the test defaults.
+  const t = await createTestEngine(handle, { pollMs: 50, streamFlushMs: 100 });
+  let storeCalls = 0;
+  const commit = t.store.commit.bind(t.store);
+  t.store.commit = (input) => {
+    storeCalls++;
+    return commit(input);
+  };
   await t.engine.start();
   try {
     const times: number[] = [];
+    const calls: number[] = [];
     for (let r = 0; r < runs + 2; r++) {
+      storeCalls = 0;
       const execution = await t.store.create({ workspaceId: seed.workspaceId, flowId: seed.flowId, graph, input: { x: 1 } });
       const done = await t.waitFor(execution.id, ["completed", "failed"], 120_000);
       if (done.execution.status !== "completed") throw new Error(`bench run failed: ${JSON.stringify(done.execution.error)}`);
       // The engine's own clock: from the start transition to the completion commit (every event stored).
       // The first runs warm up the sandbox workers, the JIT and the query plans.
-      if (r > 1) times.push(done.execution.durationMs! / (nodes + 2));
+      if (r > 1) {
+        times.push(done.execution.durationMs! / (nodes + 2));
+        calls.push(storeCalls);
+      }
     }
-    return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    return { perNodeMs: median(times), storeCalls: median(calls) };
   } finally {
     await t.engine.stop();
   }
@@ -97,13 +121,17 @@ async function benchDatabase(label: string, handle: DatabaseHandle) {
   const commit = await nodeCommitMs(handle, 300);
   print(`${label}.node_commit`, commit, "ms");
   print(`${label}.node_commit_vs_raw_commit`, commit / raw, "x");
-  const perNode = await linearFlowPerNodeMs(handle, 100, 5);
+  const driver = await driverCommitMs(handle, 300);
+  print(`${label}.driver_single_row_commit`, driver, "ms");
+  const { perNodeMs: perNode, storeCalls } = await linearFlowPerNodeMs(handle, 100, 5);
+  print(`${label}.linear_100_function_nodes.store_calls_per_run`, storeCalls, "calls");
   const compute = await computePerNodeMs(100, 3);
   print(`${label}.linear_100_function_nodes.per_node_total`, perNode, "ms");
   print(`${label}.linear_100_function_nodes.per_node_compute_without_durability`, compute, "ms");
   print(`${label}.linear_100_function_nodes.per_node_durable_overhead`, perNode - compute, "ms");
   print(`${label}.durable_overhead_vs_raw_commit`, (perNode - compute) / raw, "x");
   print(`${label}.total_vs_raw_commit`, perNode / raw, "x");
+  print(`${label}.durable_overhead_vs_driver_commit`, (perNode - compute) / driver, "x");
   await benchStream(label, handle, print);
 }
 

@@ -22,6 +22,8 @@ export type EngineOptions = {
   limits?: Partial<RunnerOptions["limits"]>;
   streamFlushMs?: number;
   startEventDelayMs?: number;
+  /** Group commit window of pipelined quick-block completions (RunnerOptions.groupCommitMs). */
+  groupCommitMs?: number;
   onError?: (error: unknown) => void;
 };
 
@@ -50,6 +52,7 @@ export function createEngine(options: EngineOptions) {
     evaluate: options.evaluate,
     streamFlushMs: options.streamFlushMs ?? 100,
     startEventDelayMs: options.startEventDelayMs ?? 50,
+    groupCommitMs: options.groupCommitMs ?? 5,
     onError: options.onError,
   };
   const maxExecutions = options.maxExecutions ?? 50;

@@ -24,6 +24,11 @@ export type RunnerOptions = {
   streamFlushMs: number;
   /** A quick block's node_start is committed with its completion unless it runs longer than this. */
   startEventDelayMs: number;
+  /**
+   * Group commit: a pipelined quick-block completion waits up to this long for the quick blocks
+   * still running to finish and join the same store call (0 = write at once).
+   */
+  groupCommitMs?: number;
   now?: () => number;
   onError?: (error: unknown) => void;
 };
@@ -57,6 +62,8 @@ class NodeFailed extends Error {
 
 /** Blocks that usually finish in well under a millisecond or two (no I/O). */
 const QUICK_BLOCKS = new Set(["source", "sink", "function", "router", "parallel"]);
+/** At most this many events gathered into one group commit. */
+const MAX_GROUP_EVENTS = 64;
 
 const keyOf = (nodeId: string, iteration: string) => `${nodeId}\u0000${iteration}`;
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -309,6 +316,14 @@ export class ExecutionRunner {
         if (started) await started;
       };
       this.runs.set(key, { status: "running", attempt, blockType: node.type });
+      // Counted while it runs, and down once its completion is queued (or it failed).
+      let counted = QUICK_BLOCKS.has(node.type);
+      if (counted) this.quickRunning++;
+      const uncount = () => {
+        if (!counted) return;
+        counted = false;
+        this.quickDone();
+      };
       try {
         const result = await this.execute(node, iteration, input, attempt, logs);
         const size = JSON.stringify(result.output ?? null).length;
@@ -317,7 +332,9 @@ export class ExecutionRunner {
         }
         await settleStart();
         const durationMs = this.now() - startedAt;
-        const completion = this.commit({
+        const pipelined = QUICK_BLOCKS.has(node.type) && !started;
+        const completion = this.commit(
+          {
           events: withStart([{ type: "node_complete", nodeId: node.id, ...at, output: result.output ?? null, durationMs, ...(result.metrics ? { metrics: result.metrics } : {}) }]),
           blocks: [
             {
@@ -334,11 +351,14 @@ export class ExecutionRunner {
               ...result.metrics,
             },
           ],
-        });
+          },
+          pipelined,
+        );
+        uncount();
         // A quick block's completion is pipelined: the next node starts while this commit is in flight
         // (commits stay in order on one chain, and the execution's end waits for it). A crash before it
         // lands only means this node runs again, as if it had crashed mid-run.
-        if (QUICK_BLOCKS.has(node.type) && !started) {
+        if (pipelined) {
           completion.catch((error: unknown) => this.asyncFailed(error));
         } else {
           await completion;
@@ -346,6 +366,7 @@ export class ExecutionRunner {
         this.runs.set(key, { status: "completed", attempt, output: result.output ?? null, metrics: result.metrics, blockType: node.type });
         return;
       } catch (error) {
+        uncount();
         await settleStart().catch(() => undefined);
         if (this.asyncFailure) throw this.asyncFailure as Error;
         if (error instanceof Stop || this.stopReason || error instanceof LeaseLostError) throw this.stopReason ?? error;
@@ -597,9 +618,10 @@ export class ExecutionRunner {
    * queue up while a call is in flight are merged into the next call, each caller getting its own
    * event range. Status changes go alone. Enforces the event cap.
    */
-  private commit(input: CommitRequest): Promise<{ firstIndex: number; lastIndex: number }> {
+  private commit(input: CommitRequest, pipelined = false): Promise<{ firstIndex: number; lastIndex: number }> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ input, resolve, reject });
+      this.queue.push({ input, resolve, reject, pipelined, at: performance.now() });
+      this.wakeGather?.();
       if (!this.draining) {
         // Start writing on the next turn of the event loop: the node that this commit unblocks gets
         // to hand its work to the sandbox first, so the two overlap (PGlite writes on this thread).
@@ -609,13 +631,64 @@ export class ExecutionRunner {
     });
   }
 
-  private readonly queue: Array<{ input: CommitRequest; resolve: (r: { firstIndex: number; lastIndex: number }) => void; reject: (e: unknown) => void }> = [];
+  private readonly queue: Array<{
+    input: CommitRequest;
+    resolve: (r: { firstIndex: number; lastIndex: number }) => void;
+    reject: (e: unknown) => void;
+    /** Nobody waits for it: a quick block's completion while the next nodes already run. */
+    pipelined: boolean;
+    at: number;
+  }> = [];
   private draining = false;
+  /** Quick blocks executing now (their completions may join the commit being gathered). */
+  private quickRunning = 0;
+  private wakeGather: (() => void) | null = null;
+
+  private quickDone() {
+    this.quickRunning--;
+    this.wakeGather?.();
+  }
+
+  /**
+   * Group commit: while everything queued is pipelined quick-block completions and quick blocks are
+   * still running, wait (up to `groupCommitMs` after the oldest was queued, at most
+   * MAX_GROUP_EVENTS events) for them to join. A linear chain of function blocks then costs one
+   * store call per few nodes instead of one per node. What waits here is not durable yet, exactly like
+   * an in-flight pipelined commit: after a crash those nodes simply run again.
+   */
+  private async gather(): Promise<void> {
+    const windowMs = this.options.groupCommitMs ?? 0;
+    if (windowMs <= 0) return;
+    for (;;) {
+      const oldest = this.queue[0];
+      if (!oldest || this.quickRunning === 0 || this.stopReason || this.abort.signal.aborted) return;
+      let events = 0;
+      for (const item of this.queue) {
+        if (!item.pipelined) return;
+        events += item.input.events?.length ?? 0;
+      }
+      const left = oldest.at + windowMs - performance.now();
+      if (events >= MAX_GROUP_EVENTS || left <= 0) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          this.wakeGather = null;
+          resolve();
+        }, left);
+        this.wakeGather = () => {
+          clearTimeout(timer);
+          this.wakeGather = null;
+          // Let the nodes this completion unblocks start (and be counted) before looking again.
+          setImmediate(resolve);
+        };
+      });
+    }
+  }
 
   private async drain(): Promise<void> {
     this.draining = true;
     try {
       while (this.queue.length > 0) {
+        await this.gather();
         const batch = [this.queue.shift()!];
         if (isNodeCommit(batch[0]!.input)) {
           while (this.queue.length > 0 && isNodeCommit(this.queue[0]!.input)) batch.push(this.queue.shift()!);
