@@ -1,4 +1,4 @@
-import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, tstz, updatedAt } from "./_columns";
 import { flowExecutions } from "./executions";
 import { flows } from "./flows";
@@ -19,6 +19,9 @@ export const webhooks = pgTable(
     enabled: boolean("enabled").notNull().default(true),
     responseMode: text("response_mode").$type<"async" | "sync">().notNull().default("async"),
     syncTimeoutMs: integer("sync_timeout_ms").notNull().default(30000),
+    /** Requests accepted per minute for this flow, counted in `rate_limits` (shared by every instance). */
+    rateLimitPerMinute: integer("rate_limit_per_minute").notNull().default(60),
+    maxBodyBytes: integer("max_body_bytes").notNull().default(1_048_576),
     /** Standard Webhooks signing secrets (encrypted); empty = signatures not required. */
     signingSecretsCiphertext: jsonb("signing_secrets_ciphertext").$type<string[]>().notNull().default([]),
     rotatedAt: tstz("rotated_at"),
@@ -45,6 +48,8 @@ export const webhookInvocations = pgTable(
     latencyMs: integer("latency_ms"),
     requestBytes: integer("request_bytes"),
     error: text("error"),
+    /** A repeat of an earlier request's `webhook-id`/`Idempotency-Key`: answered with its execution. */
+    deduplicated: boolean("deduplicated").notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [
@@ -79,6 +84,29 @@ export const schedules = pgTable(
   (t) => [index("schedules_workspace_id_idx").on(t.workspaceId, t.flowId), index("schedules_due_idx").on(t.enabled, t.nextRunAt)],
 );
 
+/**
+ * One row per schedule slot that was handled (fired, queued or skipped): the primary key makes a
+ * slot fire at most once, whatever number of schedulers run.
+ */
+export const scheduleSlots = pgTable(
+  "schedule_slots",
+  {
+    scheduleId: uuid("schedule_id")
+      .notNull()
+      .references(() => schedules.id, { onDelete: "cascade" }),
+    slotAt: tstz("slot_at").notNull(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    executionId: uuid("execution_id").references(() => flowExecutions.id, { onDelete: "set null" }),
+    outcome: text("outcome").$type<"started" | "queued" | "skipped" | "failed">().notNull(),
+    error: text("error"),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.scheduleId, t.slotAt] }), index("schedule_slots_workspace_id_idx").on(t.workspaceId, t.scheduleId)],
+);
+
+export type ScheduleSlot = typeof scheduleSlots.$inferSelect;
 export type Webhook = typeof webhooks.$inferSelect;
 export type WebhookInvocation = typeof webhookInvocations.$inferSelect;
 export type Schedule = typeof schedules.$inferSelect;

@@ -90,6 +90,8 @@ export type NewExecution = {
   createdBy?: string | null;
   idempotencyKey?: string | null;
   retryOfExecutionId?: string | null;
+  /** Not claimed before this time (a held run, e.g. a schedule's queued slot, is released by setting it). */
+  wakeAt?: Date | null;
 };
 
 /**
@@ -106,8 +108,9 @@ export function createExecutionStore({ db, bus }: { db: Db; bus?: NotifyBus }) {
   return {
     db,
 
-    async create(input: NewExecution): Promise<FlowExecution> {
-      return db.transaction(async (tx) => {
+    /** Creates a pending execution and wakes a worker; inside `within` when given (its transaction). */
+    async create(input: NewExecution, within?: DbOrTx): Promise<FlowExecution> {
+      return (within ?? db).transaction(async (tx) => {
         const [row] = await tx
           .insert(flowExecutions)
           .values({
@@ -120,6 +123,7 @@ export function createExecutionStore({ db, bus }: { db: Db; bus?: NotifyBus }) {
             createdBy: input.createdBy ?? null,
             idempotencyKey: input.idempotencyKey ?? null,
             retryOfExecutionId: input.retryOfExecutionId ?? null,
+            wakeAt: input.wakeAt ?? null,
           })
           .returning();
         if (!row) throw new Error("execution insert returned nothing");

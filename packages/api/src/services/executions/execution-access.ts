@@ -1,4 +1,4 @@
-import { and, eq, flowExecutions, flows, isNull, type FlowExecution } from "@weft/db";
+import { and, eq, flowExecutions, flows, isNull, type DbOrTx, type FlowExecution } from "@weft/db";
 import { TransitionRefusedError } from "@weft/engine";
 import { validateFlow, type FlowGraph } from "@weft/flow";
 import type { Deps } from "../../lib/context";
@@ -19,7 +19,7 @@ export async function findExecution(deps: Deps, { workspaceId, executionId }: { 
 }
 
 /** A live (not deleted) flow of this workspace, or 404. */
-export async function findFlow(deps: Deps, { workspaceId, flowId }: { workspaceId: string; flowId: string }) {
+export async function findFlow(deps: { db: DbOrTx }, { workspaceId, flowId }: { workspaceId: string; flowId: string }) {
   const [row] = await deps.db
     .select({ id: flows.id, name: flows.name, nodes: flows.nodes, edges: flows.edges, publishedVersion: flows.publishedVersion })
     .from(flows)

@@ -1,52 +1,24 @@
-import { and, eq, flowVersions, type TriggerType } from "@weft/db";
+import type { TriggerType } from "@weft/db";
 import { jsonSchemaProblem } from "@weft/engine";
 import type { FlowGraph } from "@weft/flow";
 import type { Actor, Deps } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import { requireRole } from "../../lib/roles";
 import { parseInput } from "../../lib/validation";
-import { findFlow, requireValidGraph, streamUrl, type Graph } from "./execution-access";
+import { createRun } from "./create-run";
+import { streamUrl } from "./execution-access";
 import { StartExecutionInput } from "./schemas";
 
 export type StartedExecution = { executionId: string; status: string; streamUrl: string };
 
-/**
- * Starts a run of a flow: its published version (or `version`), else its draft. The execution pins the
- * graph it started on, so later edits never change it. The graph is validated and the input checked
- * against the source block's `inputSchema` before anything is written.
- */
+/** Starts a run of a flow by hand or through the API (members and up); see createRun. */
 export async function startExecution(
   deps: Deps,
   { actor, input, triggerType }: { actor: Actor; input: unknown; triggerType: TriggerType },
 ): Promise<StartedExecution> {
   requireRole(actor.role, "member");
   const { flowId, input: runInput, version } = parseInput(StartExecutionInput, input);
-  const flow = await findFlow(deps, { workspaceId: actor.workspaceId, flowId });
-
-  let graph: Graph = { nodes: flow.nodes, edges: flow.edges };
-  let flowVersionId: string | null = null;
-  const wanted = version ?? flow.publishedVersion;
-  if (wanted != null) {
-    const [row] = await deps.db
-      .select({ id: flowVersions.id, nodes: flowVersions.nodes, edges: flowVersions.edges })
-      .from(flowVersions)
-      .where(and(eq(flowVersions.flowId, flow.id), eq(flowVersions.workspaceId, actor.workspaceId), eq(flowVersions.version, wanted)));
-    if (!row) throw new AppError("NOT_FOUND", `Version ${wanted} of this flow not found`, version != null ? { path: "version" } : undefined);
-    graph = { nodes: row.nodes, edges: row.edges };
-    flowVersionId = row.id;
-  }
-
-  requireValidInput(requireValidGraph(graph), runInput);
-
-  const execution = await deps.executions.create({
-    workspaceId: actor.workspaceId,
-    flowId: flow.id,
-    flowVersionId,
-    graph,
-    input: runInput ?? null,
-    triggerType,
-    createdBy: actor.userId,
-  });
+  const execution = await createRun(deps, { workspaceId: actor.workspaceId, flowId, input: runInput, version, triggerType, createdBy: actor.userId });
   return { executionId: execution.id, status: execution.status, streamUrl: streamUrl(execution.id) };
 }
 
