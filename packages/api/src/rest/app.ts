@@ -2,6 +2,7 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { eq, workspaces } from "@weft/db";
 import type { Context, Next } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { except } from "hono/combine";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { HTTPException } from "hono/http-exception";
 import { randomUUID } from "node:crypto";
@@ -53,6 +54,7 @@ import { registerConnectionTestRoutes } from "./routes/connections-test";
 import { registerExecutionRoutes } from "./routes/executions";
 import { registerFlowRoutes } from "./routes/flows";
 import { registerStreamRoutes } from "./routes/stream";
+import { registerWebhookRoutes, WEBHOOK_PATH_PREFIX } from "./routes/webhooks";
 
 function defaultClientAddress(request: Request): string {
   const forwarded = request.headers.get("x-forwarded-for");
@@ -84,9 +86,11 @@ export function createRestApp(options: RestOptions) {
   });
   app.notFound((c) => c.json(errorBody(notFound("Route")), 404));
 
-  // Bodies: JSON only, size-limited, parsed before validation so bad JSON is a clear 400.
+  // Bodies: JSON only, size-limited, parsed before validation so bad JSON is a clear 400. Flow webhooks
+  // take JSON, forms and text, each within its own webhook's limit (routes/webhooks.ts).
+  const isWebhook = (c: { req: { path: string } }) => c.req.path.startsWith(WEBHOOK_PATH_PREFIX);
   app.use("*", async (c, next) => {
-    if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "DELETE") return next();
+    if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "DELETE" || isWebhook(c)) return next();
     const type = c.req.header("content-type");
     const length = c.req.header("content-length");
     // A body must be JSON; body-less commands (`curl -X POST .../cancel`) need no content type.
@@ -98,12 +102,15 @@ export function createRestApp(options: RestOptions) {
   });
   app.use(
     "*",
-    bodyLimit({
-      maxSize: options.maxBodyBytes ?? 1024 * 1024,
-      onError: () => {
-        throw new AppError("PAYLOAD_TOO_LARGE", "The request body is too large");
-      },
-    }),
+    except(
+      `${WEBHOOK_PATH_PREFIX}*`,
+      bodyLimit({
+        maxSize: options.maxBodyBytes ?? 1024 * 1024,
+        onError: () => {
+          throw new AppError("PAYLOAD_TOO_LARGE", "The request body is too large");
+        },
+      }),
+    ),
   );
 
   // ---- local auth ------------------------------------------------------------------------------
@@ -335,6 +342,7 @@ export function createRestApp(options: RestOptions) {
   registerBlockRoutes(app, context);
   registerConnectionTestRoutes(app, context);
   registerStreamRoutes(app, context);
+  registerWebhookRoutes(app, context);
 
   app.doc31("/api/v1/openapi.json", {
     openapi: "3.1.0",

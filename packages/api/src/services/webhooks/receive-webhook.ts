@@ -1,0 +1,243 @@
+import { performance } from "node:perf_hooks";
+import { Webhook as StandardWebhook } from "standardwebhooks";
+import { and, eq, flows, hitRateLimit, isNull, webhookInvocations, webhooks, type Webhook } from "@weft/db";
+import type { Deps } from "../../lib/context";
+import { AppError, errorBody } from "../../lib/errors";
+import { createRun } from "../executions/create-run";
+import { streamUrl } from "../executions/execution-access";
+import { hashWebhookSecret, webhookSecretMatches } from "./secrets";
+import { waitForRun } from "./wait-for-run";
+
+export type WebhookRequest = {
+  flowId: string;
+  secret: string;
+  method: string;
+  url: URL;
+  headers: Headers;
+  /** The raw body, refused with PAYLOAD_TOO_LARGE past `maxBytes` (read once). */
+  readBody: (maxBytes: number) => Promise<Uint8Array>;
+};
+
+export type WebhookResponse = { status: number; body: unknown; headers?: Record<string, string> };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Compared against when there is no webhook, so a wrong flow id costs the same as a wrong secret. */
+const NO_SECRET_HASH = hashWebhookSecret("no webhook here");
+const RATE_WINDOW_MS = 60_000;
+const MAX_IDEMPOTENCY_KEY = 255;
+
+/** Headers never copied into the run: credentials and signatures. */
+const REDACTED = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key", "webhook-signature", "x-hub-signature", "x-hub-signature-256", "stripe-signature"]);
+const SECRET_LOOKING = /(token|secret|password|passwd|signature|api[-_]?key|auth)/i;
+/** Hop-by-hop and transport headers: noise in a run input. */
+const DROPPED = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "te", "trailer", "host", "content-length", "expect"]);
+
+const notFoundResponse = (): WebhookResponse => ({ status: 404, body: errorBody(new AppError("NOT_FOUND", "Not found")) });
+const fail = (error: AppError, headers?: Record<string, string>): WebhookResponse => ({ status: error.status, body: errorBody(error), headers });
+
+/**
+ * `POST /api/webhooks/{flowId}/{secret}`: the secret is the credential (404 for a wrong one, a
+ * disabled webhook or a deleted flow, after the same work as a right one). Then, in order: the
+ * per-flow rate limit (429, counted in the database so it holds across instances), the content type
+ * (415), the size (413), the Standard Webhooks signature when the webhook requires one (401),
+ * idempotency (`webhook-id`, else `Idempotency-Key`: a repeat answers with the first run), and the
+ * run: 202 with its ids, or in sync mode the sink output once it ends (202 with the ids when it takes
+ * longer than the webhook's timeout). Every call that got past the secret is logged.
+ */
+export async function receiveWebhook(deps: Deps, request: WebhookRequest): Promise<WebhookResponse> {
+  const started = performance.now();
+  const validId = UUID.test(request.flowId);
+  const [row] = await deps.db
+    .select({ webhook: webhooks })
+    .from(webhooks)
+    .innerJoin(flows, and(eq(flows.id, webhooks.flowId), isNull(flows.deletedAt)))
+    .where(eq(webhooks.flowId, validId ? request.flowId : "00000000-0000-0000-0000-000000000000"));
+  const matches = webhookSecretMatches(row?.webhook.secretHash ?? NO_SECRET_HASH, request.secret);
+  if (!row || !matches || !row.webhook.enabled) return notFoundResponse();
+  const webhook = row.webhook;
+
+  let bytes = 0;
+  const log = async (response: WebhookResponse, extra: { executionId?: string | null; idempotencyKey?: string | null; deduplicated?: boolean } = {}) => {
+    const error = response.status >= 400 ? ((response.body as { error?: { message?: string } }).error?.message ?? null) : null;
+    await deps.db.insert(webhookInvocations).values({
+      workspaceId: webhook.workspaceId,
+      webhookId: webhook.id,
+      flowId: webhook.flowId,
+      executionId: extra.executionId ?? null,
+      idempotencyKey: extra.idempotencyKey ?? null,
+      deduplicated: extra.deduplicated ?? false,
+      statusCode: response.status,
+      latencyMs: Math.round(performance.now() - started),
+      requestBytes: bytes,
+      error,
+    });
+    return response;
+  };
+
+  const limit = await hitRateLimit(deps.db, `webhook:${webhook.id}`, RATE_WINDOW_MS, deps.now());
+  if (limit.count > webhook.rateLimitPerMinute) {
+    const retryAfter = Math.max(1, Math.ceil((limit.resetAt.getTime() - deps.now().getTime()) / 1000));
+    return log(
+      fail(new AppError("TOO_MANY_REQUESTS", `This webhook accepts ${webhook.rateLimitPerMinute} requests per minute; retry in ${retryAfter} s`), {
+        "Retry-After": String(retryAfter),
+      }),
+    );
+  }
+
+  const kind = bodyKind(request.headers.get("content-type"));
+  if (kind === "unsupported") {
+    return log(fail(new AppError("UNSUPPORTED_MEDIA_TYPE", "Send JSON (application/json), a form (application/x-www-form-urlencoded) or text (text/*)")));
+  }
+  let raw: Uint8Array;
+  try {
+    raw = await request.readBody(webhook.maxBodyBytes);
+  } catch (error) {
+    if (error instanceof AppError) return log(fail(error));
+    throw error;
+  }
+  bytes = raw.byteLength;
+  const text = new TextDecoder().decode(raw);
+  if (kind === "none" && text.length > 0) {
+    return log(fail(new AppError("UNSUPPORTED_MEDIA_TYPE", "Say what the body is with a Content-Type header (JSON, form or text)")));
+  }
+
+  if (webhook.signingSecretsCiphertext.length > 0) {
+    const problem = verifySignature(deps, webhook, request.headers, text);
+    if (problem) return log(fail(new AppError("UNAUTHORIZED", problem)));
+  }
+
+  let body: unknown;
+  try {
+    body = parseBody(kind, text);
+  } catch {
+    return log(fail(new AppError("BAD_REQUEST", "body: not valid JSON", { path: "body" })));
+  }
+
+  const idempotencyKey = request.headers.get("webhook-id") ?? request.headers.get("idempotency-key");
+  if (idempotencyKey !== null && (idempotencyKey.length === 0 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY)) {
+    return log(fail(new AppError("BAD_REQUEST", `Idempotency key: 1 to ${MAX_IDEMPOTENCY_KEY} characters`, { path: "idempotency-key" })));
+  }
+
+  const trigger = {
+    type: "webhook",
+    method: request.method,
+    body,
+    query: queryObject(request.url.searchParams),
+    headers: selectedHeaders(request.headers),
+    receivedAt: deps.now().toISOString(),
+  };
+
+  // The invocation row claims the idempotency key; the run is created in the same transaction, so a
+  // key is never taken by a request that started nothing. A concurrent duplicate waits on the key's
+  // unique index until the first commits, then finds it.
+  let started_: { invocationId: string; executionId: string } | null;
+  try {
+    started_ = await deps.db.transaction(async (tx) => {
+      const [invocation] = await tx
+        .insert(webhookInvocations)
+        .values({ workspaceId: webhook.workspaceId, webhookId: webhook.id, flowId: webhook.flowId, idempotencyKey, statusCode: 202, requestBytes: bytes })
+        .onConflictDoNothing()
+        .returning({ id: webhookInvocations.id });
+      if (!invocation) return null;
+      const execution = await createRun(deps, { workspaceId: webhook.workspaceId, flowId: webhook.flowId, input: { trigger }, triggerType: "webhook", tx });
+      await tx.update(webhookInvocations).set({ executionId: execution.id }).where(eq(webhookInvocations.id, invocation.id));
+      return { invocationId: invocation.id, executionId: execution.id };
+    });
+  } catch (error) {
+    // Logged without the key: a request that started nothing must not use it up.
+    if (error instanceof AppError) return log(fail(error));
+    throw error;
+  }
+
+  if (!started_) {
+    const [first] = await deps.db
+      .select({ executionId: webhookInvocations.executionId })
+      .from(webhookInvocations)
+      .where(and(eq(webhookInvocations.webhookId, webhook.id), eq(webhookInvocations.idempotencyKey, idempotencyKey!)));
+    const response = first?.executionId
+      ? await respond(deps, webhook, first.executionId)
+      : fail(new AppError("CONFLICT", "A request with this idempotency key was already received, and its run is gone"));
+    return log(response, { executionId: first?.executionId ?? null, deduplicated: true });
+  }
+
+  const response = await respond(deps, webhook, started_.executionId);
+  await deps.db
+    .update(webhookInvocations)
+    .set({ statusCode: response.status, latencyMs: Math.round(performance.now() - started) })
+    .where(eq(webhookInvocations.id, started_.invocationId));
+  return response;
+}
+
+/** 202 with the ids; in sync mode, the run's output when it ends within the webhook's timeout. */
+async function respond(deps: Deps, webhook: Webhook, executionId: string): Promise<WebhookResponse> {
+  const ids = { executionId, statusUrl: `/api/v1/executions/${executionId}`, streamUrl: streamUrl(executionId) };
+  const idHeader = { "Webhook-Execution-Id": executionId };
+  if (webhook.responseMode !== "sync") return { status: 202, body: ids, headers: idHeader };
+  const end = await waitForRun(deps, executionId, webhook.syncTimeoutMs);
+  if (!end) return { status: 202, body: { ...ids, status: "running" }, headers: idHeader };
+  if (end.status === "completed") return { status: 200, body: end.output ?? null, headers: idHeader };
+  // The flow's own failure, not the server's: said plainly, without the flow's internals.
+  return {
+    status: 500,
+    body: { error: { code: "EXECUTION_FAILED", message: `The run ${end.status === "cancelled" ? "was cancelled" : "failed"}`, executionId } },
+    headers: idHeader,
+  };
+}
+
+type BodyKind = "json" | "form" | "text" | "none" | "unsupported";
+
+function bodyKind(contentType: string | null): BodyKind {
+  if (!contentType) return "none";
+  const mime = contentType.split(";")[0]!.trim().toLowerCase();
+  if (mime === "application/json" || /^application\/[a-z0-9.+-]+\+json$/.test(mime)) return "json";
+  if (mime === "application/x-www-form-urlencoded") return "form";
+  if (mime.startsWith("text/")) return "text";
+  return "unsupported";
+}
+
+function parseBody(kind: BodyKind, text: string): unknown {
+  if (text.length === 0) return null;
+  if (kind === "json") return JSON.parse(text) as unknown;
+  if (kind === "form") return queryObject(new URLSearchParams(text));
+  return text;
+}
+
+/** Repeated names become arrays. */
+function queryObject(params: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of params) {
+    const previous = out[key];
+    out[key] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
+  }
+  return out;
+}
+
+function selectedHeaders(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of headers) {
+    if (DROPPED.has(name)) continue;
+    out[name] = REDACTED.has(name) || SECRET_LOOKING.test(name) ? "[redacted]" : value;
+  }
+  return out;
+}
+
+/** Null when one of the webhook's signing secrets signed this body (Standard Webhooks), else why not. */
+function verifySignature(deps: Deps, webhook: Webhook, headers: Headers, body: string): string | null {
+  const id = headers.get("webhook-id");
+  const timestamp = headers.get("webhook-timestamp");
+  const signature = headers.get("webhook-signature");
+  if (!id || !timestamp || !signature) return "This webhook requires signed requests: send webhook-id, webhook-timestamp and webhook-signature";
+  let reason = "The signature does not match";
+  for (const ciphertext of webhook.signingSecretsCiphertext) {
+    try {
+      new StandardWebhook(deps.secrets.decrypt(ciphertext)).verify(body, { "webhook-id": id, "webhook-timestamp": timestamp, "webhook-signature": signature });
+      return null;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : "";
+      // The timestamp check is the same for every secret: say so rather than "does not match".
+      if (/timestamp/i.test(message)) return "The webhook-timestamp is more than 5 minutes away from now";
+      reason = "The signature does not match";
+    }
+  }
+  return reason;
+}
