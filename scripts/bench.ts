@@ -14,6 +14,7 @@ import { createSandbox } from "../packages/engine/src/sandbox";
 import { createExecutionStore } from "@weft/engine";
 import { seedFlow } from "../packages/engine/test/support";
 import { benchStream } from "./bench-stream";
+import { benchWebhook } from "./bench-webhook";
 
 const print = (name: string, value: number, unit: string) => console.log(`${name}: ${Number(value.toFixed(3))} ${unit}`);
 
@@ -133,6 +134,7 @@ async function benchDatabase(label: string, handle: DatabaseHandle) {
   print(`${label}.total_vs_raw_commit`, perNode / raw, "x");
   print(`${label}.durable_overhead_vs_driver_commit`, (perNode - compute) / driver, "x");
   await benchStream(label, handle, print);
+  await benchWebhook(label, handle, print);
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-bench-"));

@@ -1,0 +1,130 @@
+/**
+ * Webhook figures for `npm run bench` (called from scripts/bench.ts on a migrated database): a flow of
+ * three function blocks behind a sync-mode webhook, served over real HTTP on 127.0.0.1 by the REST app
+ * while the engine runs in the same process (as `npm start` does). Requests are sent open-loop at a
+ * fixed rate for a fixed time; every answer is timed from send to last byte. Afterwards each run's
+ * event log is checked: complete, contiguous, ending with execution_complete.
+ * Also: how long a 404 takes for a wrong secret and for a flow with no webhook (they should match).
+ */
+import { randomBytes } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import { performance } from "node:perf_hooks";
+import { serve } from "@hono/node-server";
+import { createNotifyBus, type DatabaseHandle } from "@weft/db";
+import { createGuardedFetch } from "@weft/engine";
+import { createTestEngine, edge, node } from "@weft/engine/testing";
+import { createLocalAuthenticator } from "../packages/api/src/auth/local";
+import type { Deps } from "../packages/api/src/lib/context";
+import { createSecretBox } from "../packages/api/src/lib/crypto";
+import { createRestApp } from "../packages/api/src/rest/app";
+import { configureWebhook } from "../packages/api/src/services/webhooks/configure-webhook";
+import { seedFlow } from "../packages/engine/test/support";
+
+type Print = (name: string, value: number, unit: string) => void;
+
+const RATE_PER_SECOND = 40;
+const DURATION_MS = 5_000;
+const PROBES_404 = 200;
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function benchWebhook(label: string, handle: DatabaseHandle, print: Print): Promise<void> {
+  const graph = {
+    nodes: [
+      node("in", "source"),
+      node("parse", "function", { code: "return { order: input.trigger.body.order, items: input.trigger.body.items };" }),
+      node("total", "function", { code: "return { order: input.order, total: input.items.reduce((s, i) => s + i.price * i.qty, 0) };" }),
+      node("reply", "function", { code: "return { order: input.order, total: Math.round(input.total * 100) / 100, ok: true };" }),
+      node("out", "sink"),
+    ],
+    edges: [edge("in", "parse"), edge("parse", "total"), edge("total", "reply"), edge("reply", "out")],
+  };
+  const seed = await seedFlow(handle.db, graph);
+  const bus = createNotifyBus(handle);
+  // The engine as `npm start` configures it (lease, heartbeat, group commit), not the test defaults.
+  const t = await createTestEngine(handle, { pollMs: 1_000, leaseMs: 30_000, heartbeatMs: 10_000, streamFlushMs: 100 });
+  const deps: Deps = {
+    db: handle.db,
+    bus,
+    executions: t.store,
+    fetch: createGuardedFetch({}),
+    secrets: createSecretBox(randomBytes(32)),
+    now: () => new Date(),
+    sessionTtlMs: 3_600_000,
+    signInLimit: { max: 10, windowMs: 900_000 },
+  };
+  const actor = { workspaceId: seed.workspaceId, role: "owner" as const, userId: null };
+  const { path } = await configureWebhook(deps, {
+    actor,
+    input: { flowId: seed.flowId, responseMode: "sync", syncTimeoutMs: 60_000, rateLimitPerMinute: 100_000 },
+  });
+  const app = createRestApp({ deps, authenticator: createLocalAuthenticator(deps) });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 }, () => resolve(s));
+  });
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await t.engine.start();
+
+  const call = async (url: string, i: number) => {
+    const started = performance.now();
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ order: i, items: [{ price: 9.99, qty: 2 }, { price: 1.5, qty: i % 5 }] }),
+    });
+    await res.arrayBuffer();
+    return { status: res.status, ms: performance.now() - started, executionId: res.headers.get("webhook-execution-id") };
+  };
+
+  try {
+    // Warm-up: sandbox workers, JIT, query plans.
+    for (let i = 0; i < 20; i++) await call(`${base}${path!}`, i);
+
+    const interval = 1000 / RATE_PER_SECOND;
+    const pending: Array<Promise<{ status: number; ms: number; executionId: string | null }>> = [];
+    const start = performance.now();
+    for (let i = 0; performance.now() - start < DURATION_MS; i++) {
+      pending.push(call(`${base}${path!}`, i));
+      const next = start + (i + 1) * interval;
+      await sleep(Math.max(0, next - performance.now()));
+    }
+    const results = await Promise.all(pending);
+    const elapsedS = (performance.now() - start) / 1000;
+    const ok = results.filter((r) => r.status === 200);
+    const latencies = ok.map((r) => r.ms).sort((a, b) => a - b);
+    print(`${label}.webhook_sync_3_functions.offered_rate`, RATE_PER_SECOND, "req/s");
+    print(`${label}.webhook_sync_3_functions.requests`, results.length, "requests");
+    print(`${label}.webhook_sync_3_functions.answered_200`, ok.length, "requests");
+    print(`${label}.webhook_sync_3_functions.executions_per_second`, ok.length / elapsedS, "exec/s");
+    print(`${label}.webhook_sync_3_functions.latency_p50`, percentile(latencies, 50), "ms");
+    print(`${label}.webhook_sync_3_functions.latency_p99`, percentile(latencies, 99), "ms");
+
+    // Every run's events are stored: contiguous from 0, ending with execution_complete.
+    let complete = 0;
+    for (const r of ok) {
+      const events = await t.store.events(r.executionId!);
+      const contiguous = events.every((e, i) => e.index === i);
+      if (contiguous && events.at(-1)?.type === "execution_complete" && events.filter((e) => e.type === "node_complete").length === 5) complete++;
+    }
+    print(`${label}.webhook_sync_3_functions.runs_with_every_event_stored`, complete, "runs");
+
+    // 404s: a wrong secret for a flow with a webhook vs. a flow id with no webhook.
+    const flowId = path!.split("/")[3]!;
+    const time404 = async (url: string) => {
+      const times: number[] = [];
+      for (let i = 0; i < PROBES_404; i++) {
+        const r = await call(url, i);
+        if (r.status !== 404) throw new Error(`expected 404 from ${url}, got ${r.status}`);
+        times.push(r.ms);
+      }
+      return percentile(times.sort((a, b) => a - b), 50);
+    };
+    const wrongSecret = randomBytes(32).toString("base64url");
+    print(`${label}.webhook_404_wrong_secret_p50`, await time404(`${base}/api/webhooks/${flowId}/${wrongSecret}`), "ms");
+    print(`${label}.webhook_404_unknown_flow_p50`, await time404(`${base}/api/webhooks/00000000-0000-4000-8000-000000000000/${wrongSecret}`), "ms");
+  } finally {
+    await t.engine.stop();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
