@@ -1,18 +1,8 @@
-import { expect, test, type APIRequestContext, type Locator, type Page, type TestInfo } from "@playwright/test";
+import { expect, test, type Locator } from "@playwright/test";
+import { PASSWORD, createFlow, edge, execute, node, ownerWithWorkspace, snapshot, uniqueEmail } from "./support";
 
 // Executions: a run followed live on its timeline (every event once, in order, also across a dropped
 // stream), a failing step shown red with its error, the list, and a viewer who sees no actions.
-
-const PASSWORD = "correct horse battery staple";
-
-type GraphNode = { id: string; type: string; position: { x: number; y: number }; data: Record<string, unknown> };
-const node = (id: string, type: string, config: Record<string, unknown> = {}): GraphNode => ({ id, type, position: { x: 0, y: 0 }, data: { config } });
-const edge = (source: string, target: string, sourceHandle?: string) => ({
-  id: `${source}->${target}${sourceHandle ? `:${sourceHandle}` : ""}`,
-  source,
-  target,
-  ...(sourceHandle ? { sourceHandle } : {}),
-});
 
 /** source -> loop over 20 items, each through a 50 ms delay -> function (logs, returns a summary) -> sink. */
 const slowGraph = {
@@ -31,43 +21,6 @@ const failingGraph = {
   nodes: [node("in", "source"), node("boom", "function", { code: "throw new Error('bad input from e2e')" }), node("out", "sink")],
   edges: [edge("in", "boom"), edge("boom", "out")],
 };
-
-function uniqueEmail(label: string): string {
-  return `${label}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-}
-
-async function snapshot(page: Page, testInfo: TestInfo, name: string) {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  const file = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  await testInfo.attach(name, { path: file, contentType: "image/png" });
-}
-
-type Playwright = { request: { newContext(options: { baseURL?: string }): Promise<APIRequestContext> } };
-
-/** A new user (own cookie jar) with a new workspace. */
-async function ownerWithWorkspace(playwright: Playwright, baseURL: string | undefined, name: string) {
-  const api = await playwright.request.newContext({ baseURL });
-  const email = uniqueEmail("exec");
-  const signUp = await api.post("/api/auth/sign-up", { data: { name, email, password: PASSWORD } });
-  expect(signUp.status(), await signUp.text()).toBe(201);
-  const created = await api.post("/api/v1/workspaces", { data: { name: `${name}'s runs` } });
-  expect(created.status(), await created.text()).toBe(201);
-  const workspaceId = ((await created.json()) as { workspace: { id: string } }).workspace.id;
-  return { api, workspaceId };
-}
-
-async function createFlow(api: APIRequestContext, workspaceId: string, name: string, graph: { nodes: unknown[]; edges: unknown[] }) {
-  const response = await api.post("/api/v1/flows", { headers: { "x-weft-workspace": workspaceId }, data: { name, ...graph } });
-  expect(response.status(), await response.text()).toBe(201);
-  return ((await response.json()) as { flow: { id: string } }).flow.id;
-}
-
-async function execute(api: APIRequestContext, workspaceId: string, flowId: string, input: unknown) {
-  const response = await api.post(`/api/v1/flows/${flowId}/execute`, { headers: { "x-weft-workspace": workspaceId }, data: { input } });
-  expect(response.status(), await response.text()).toBe(202);
-  return ((await response.json()) as { executionId: string }).executionId;
-}
 
 /**
  * Reads the windowed raw-event list top to bottom and checks it holds exactly 0..N-1, each once: the

@@ -9,8 +9,9 @@ import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { LocalTime } from "@/components/ui/local-time";
 import { useTRPC, type RouterOutputs } from "@/trpc/client";
+import { LiveCanvas } from "@/features/live-canvas/live-canvas";
 import { ExecutionActions } from "./execution-actions";
-import { formatCost, formatDuration, formatTokens, isActive, isTerminal, triggerLabel } from "./format";
+import { displayStatus, formatCost, formatDuration, formatTokens, isActive, triggerLabel } from "./format";
 import { RawEventList } from "./raw-event-list";
 import { StatusBadge, StatusIcon } from "./status-badge";
 import type { StepState, TimelineState } from "./timeline-state";
@@ -51,8 +52,7 @@ export function ExecutionTimeline({ workspaceId, initial, canAct }: { workspaceI
     });
   }, [refetch, stream.done]);
 
-  const status =
-    timeline.status && isTerminal(timeline.status) && isActive(detail.status) && stream.done ? detail.status : (timeline.status ?? detail.status);
+  const status = displayStatus(timeline.status, detail.status, stream.done);
   const output = timeline.output ?? (detail.status === "completed" ? { value: detail.output } : null);
   const error = timeline.error ?? (detail.status === "failed" ? (detail.error) : null);
 
@@ -112,6 +112,8 @@ export function ExecutionTimeline({ workspaceId, initial, canAct }: { workspaceI
           </Alert>
         ) : null}
       </header>
+
+      <LiveCanvas run={detail} steps={timeline.steps} status={status} className="h-[440px]" />
 
       {error ? (
         <Alert variant="error" title={`Run failed${error.nodeId ? ` at ${error.nodeId}` : ""}`}>

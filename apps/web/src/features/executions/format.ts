@@ -11,6 +11,14 @@ export const isTerminal = (status: string) => terminal.has(status);
 /** Pending, running or paused: the run may still change. */
 export const isActive = (status: string) => !terminal.has(status);
 
+/**
+ * The run's status to show: what its events say, unless the stream ended on a terminal event and the
+ * stored run has moved on since (an action resumed it): then the stored status.
+ */
+export function displayStatus(streamStatus: string | null, storedStatus: string, streamDone: boolean): string {
+  return streamStatus && isTerminal(streamStatus) && isActive(storedStatus) && streamDone ? storedStatus : (streamStatus ?? storedStatus);
+}
+
 export function formatDuration(ms: number | null | undefined): string {
   if (ms == null) return "—";
   if (ms < 1000) return `${Math.round(ms)} ms`;

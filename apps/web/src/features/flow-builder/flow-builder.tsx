@@ -21,6 +21,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { controlClasses } from "@/components/ui/input";
 import { cn } from "@/components/ui/cn";
+import { LiveExecution } from "@/features/live-canvas/live-execution";
 import { useTRPCClient, type RouterOutputs } from "@/trpc/client";
 import { paletteEntries } from "./blocks";
 import { BlockNode } from "./block-node";
@@ -158,6 +159,7 @@ function Builder({ workspaceId, flow, canEdit, store }: { workspaceId: string; f
     }
   };
   const [running, setRunning] = useState(false);
+  /** The run started here last: while set, the canvas shows it live and editing is off. */
   const [lastRun, setLastRun] = useState<string | null>(null);
 
   const status =
@@ -226,16 +228,18 @@ function Builder({ workspaceId, flow, canEdit, store }: { workspaceId: string; f
           </Alert>
         )
       ) : null}
+      {/* After Run: the canvas becomes the run's live view; the editor stays mounted (hidden) for "Back to editing". */}
       {lastRun ? (
-        <Alert variant="info">
-          Run started.{" "}
-          <Link className="font-medium underline underline-offset-4" href={`/w/${workspaceId}/executions/${lastRun}`}>
-            View execution
-          </Link>
-        </Alert>
+        <LiveExecution
+          key={lastRun}
+          workspaceId={workspaceId}
+          executionId={lastRun}
+          canAct={canEdit}
+          onExit={() => setLastRun(null)}
+          className="h-[calc(100dvh-14rem)] min-h-[480px]"
+        />
       ) : null}
-
-      <div className="flex h-[calc(100dvh-12rem)] min-h-[480px] overflow-hidden rounded-lg border border-border">
+      <div className={cn("flex h-[calc(100dvh-12rem)] min-h-[480px] overflow-hidden rounded-lg border border-border", lastRun && "hidden")}>
         {canEdit ? (
           <nav aria-label="Blocks" className="flex w-40 shrink-0 flex-col gap-1 overflow-y-auto border-r border-border bg-muted/30 p-2">
             <p className="px-1 pb-1 text-xs font-medium text-muted-foreground">Drag or click to add</p>
@@ -294,6 +298,10 @@ function Builder({ workspaceId, flow, canEdit, store }: { workspaceId: string; f
         onRun={async (input) => {
           if (!(await flush())) throw new Error("Save the flow before running it");
           const { executionId } = await client.executions.start.mutate({ workspaceId, flowId: flow.id, input });
+          // Live view: nothing stays selected in the hidden editor, so no key edits it meanwhile.
+          const { nodes: current, edges: currentEdges } = store.getState();
+          store.getState().onNodesChange(current.filter((n) => n.selected).map((n) => ({ type: "select", id: n.id, selected: false })));
+          store.getState().onEdgesChange(currentEdges.filter((e) => e.selected).map((e) => ({ type: "select", id: e.id, selected: false })));
           setLastRun(executionId);
           setRunning(false);
         }}
