@@ -59,7 +59,7 @@ export default defineConfig({
     command: "node scripts/start.mjs",
     cwd: repoRoot,
     url: baseURL,
-    timeout: 180_000,
+    timeout: 420_000, // a cold `next build` on a busy 2-core machine takes minutes
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
