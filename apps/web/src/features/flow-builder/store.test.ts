@@ -88,6 +88,19 @@ describe("flow store undo/redo", () => {
     expect(byId(store.getState().nodes, "double").data).toEqual({ config: { code: "return input * 2;" } });
   });
 
+  it("merges typing in one field without being told which (the config form's edits)", () => {
+    const store = createFlowStore(graph());
+    for (const code of ["r", "re", "return 1;"]) store.getState().updateData("double", { config: { code } });
+    store.getState().updateData("double", { label: "D" });
+    store.getState().updateData("double", { label: "Double" });
+    expect(history(store).pastStates).toHaveLength(2);
+    // Selecting another block ends the run of edits.
+    select(store, "start");
+    select(store, "double");
+    store.getState().updateData("double", { label: "Double it" });
+    expect(history(store).pastStates).toHaveLength(3);
+  });
+
   it("deletes the selection with its edges in one step, and undo brings all of it back", () => {
     const store = createFlowStore(graph());
     select(store, "double");

@@ -31,7 +31,10 @@ export interface FlowState {
   onEdgesChange: (changes: EdgeChange<BuilderEdge>[]) => void;
   onConnect: (connection: Connection) => void;
   addBlock: (type: BlockType, position: XYPosition) => void;
-  /** `coalesce` names what is edited (a config field): consecutive edits of it are one undo step. */
+  /**
+   * Consecutive edits of the same thing (by default: the same data keys and config keys, e.g. typing
+   * in one field) are one undo step; `coalesce` names it explicitly.
+   */
   updateData: (id: string, patch: Partial<BlockData>, options?: { coalesce?: string }) => void;
   replaceGraph: (graph: { nodes: unknown[]; edges: unknown[] }) => void;
   setProblems: (problems: FlowProblem[]) => void;
@@ -121,6 +124,21 @@ export function sameGraph(a: Graph, b: Graph): boolean {
   return true;
 }
 
+/** What a data patch changes, as a stable name ("config.code", "label"), or null when nothing. */
+function editedFields(data: BlockData | undefined, patch: Partial<BlockData>): string | null {
+  const names: string[] = [];
+  for (const key of Object.keys(patch)) {
+    const before = data?.[key];
+    const after = patch[key];
+    if (key === "config" && before && after && typeof before === "object" && typeof after === "object") {
+      const a = before as Record<string, unknown>;
+      const b = after as Record<string, unknown>;
+      for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) if (a[k] !== b[k]) names.push(`config.${k}`);
+    } else if (before !== after) names.push(key);
+  }
+  return names.length > 0 ? names.sort().join(",") : null;
+}
+
 const deselect = <T extends { selected?: boolean }>(items: T[]): T[] => items.map((item) => (item.selected ? { ...item, selected: false } : item));
 
 /**
@@ -193,7 +211,8 @@ export function createFlowStore(graph: { nodes: unknown[]; edges: unknown[] }) {
             applyGraph({ nodes: [...deselect(s.nodes), node], edges: deselect(s.edges) });
           },
           updateData: (id, patch, options) => {
-            const key = options?.coalesce === undefined ? null : `${id}:${options.coalesce}`;
+            const what = options?.coalesce ?? editedFields(get().nodes.find((n) => n.id === id)?.data, patch);
+            const key = what === null ? null : `${id}:${what}`;
             const merge = key !== null && key === lastCoalesce && !dragging;
             if (!merge) settle();
             if (merge) history().pause();
