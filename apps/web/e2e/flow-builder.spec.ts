@@ -362,3 +362,76 @@ test("the code editor edits a function block's code, and the code survives a rel
   const lines = panel(page).getByRole("textbox", { name: "code" }).locator(".cm-line");
   await expect(lines).toHaveText(["const n = input.n;", "return n * 3;"]);
 });
+
+test("AI blocks pick a connection and a model; headers and routes have row editors; a viewer gets no edit controls", async ({ page, browser, baseURL }) => {
+  const workspaceId = await signUpAndCreateWorkspace(page, "Rita Rows");
+  const api = page.context().request;
+  const headers = { "x-weft-workspace": workspaceId };
+  const created = await api.post("/api/v1/connections", { headers, data: { name: "Team Anthropic", provider: "anthropic", apiKey: "sk-ant-test-not-a-real-key" } });
+  expect(created.status(), await created.text()).toBe(201);
+  const connectionId = ((await created.json()) as { connection: { id: string } }).connection.id;
+
+  const flowId = await openNewFlow(page, workspaceId, {
+    nodes: [
+      { id: "start", type: "source", position: { x: 0, y: 0 }, data: { config: {} } },
+      { id: "ask", type: "ai", position: { x: 260, y: 0 }, data: { config: { prompt: "{{ input }}" } } },
+      { id: "call", type: "http", position: { x: 520, y: 0 }, data: { config: { method: "GET", url: "https://example.com" } } },
+      { id: "route", type: "router", position: { x: 780, y: 0 }, data: { config: { routes: [{ handle: "yes", when: "Boolean(input)" }], default: "no" } } },
+    ],
+    edges: [link("start", "ask"), link("ask", "call"), link("call", "route")],
+  });
+
+  // AI: the workspace's connections by name and provider; models suggested for that provider.
+  await node(page, "ask").click();
+  const connection = panel(page).getByLabel("connectionId");
+  await expect(connection.getByRole("option", { name: "Team Anthropic (Anthropic)" })).toHaveCount(1);
+  await connection.selectOption({ label: "Team Anthropic (Anthropic)" });
+  const model = panel(page).getByLabel("model", { exact: true });
+  const listId = (await model.getAttribute("list"))!;
+  await expect(page.locator(`datalist[id="${listId}"] option[value="claude-haiku-4-5"]`)).toHaveCount(1);
+  await expect(page.locator(`datalist[id="${listId}"] option[value="gpt-4o"]`)).toHaveCount(0);
+  await model.fill("claude-haiku-4-5");
+  await expect(panel(page).getByText("must not be empty")).toHaveCount(0);
+
+  // HTTP headers: name/value rows.
+  await node(page, "call").click();
+  await panel(page).getByRole("button", { name: "Add to headers" }).click();
+  await panel(page).getByLabel("headers 1 name").fill("X-Api-Version");
+  await panel(page).getByLabel("headers 1 value").fill("2");
+
+  // Router routes: a row per route, the expression in the code editor.
+  await node(page, "route").click();
+  await panel(page).getByRole("button", { name: "Add to routes" }).click();
+  await panel(page).getByLabel("handle").nth(1).fill("small");
+  await panel(page).getByRole("textbox", { name: "when" }).nth(1).fill("input.n < 10");
+  await expect(node(page, "route")).toContainText("small");
+
+  await expect(saveStatus(page)).toHaveText("Saved");
+  const saved = await storedFlow(page, workspaceId, flowId);
+  const config = (id: string) => saved.nodes.find((n) => n.id === id)!.data.config;
+  expect(config("ask")).toEqual({ prompt: "{{ input }}", connectionId, model: "claude-haiku-4-5" });
+  expect(config("call")).toEqual({ method: "GET", url: "https://example.com", headers: { "X-Api-Version": "2" } });
+  expect(config("route")).toEqual({ routes: [{ handle: "yes", when: "Boolean(input)" }, { handle: "small", when: "input.n < 10" }], default: "no" });
+
+  // A viewer of the workspace: the canvas and the version list, nothing to edit, run or publish.
+  const viewerContext = await browser.newContext({ baseURL });
+  const viewerEmail = uniqueEmail("viewer");
+  const signUp = await viewerContext.request.post("/api/auth/sign-up", { data: { name: "Vera Viewer", email: viewerEmail, password: PASSWORD } });
+  expect(signUp.ok(), await signUp.text()).toBe(true);
+  const invited = await api.post(`/api/v1/workspaces/${workspaceId}/members`, { data: { email: viewerEmail, role: "viewer" } });
+  expect(invited.status(), await invited.text()).toBe(201);
+  const viewer = await viewerContext.newPage();
+  await viewer.goto(`/w/${workspaceId}/flows/${flowId}`);
+  await expect(viewer.locator(".react-flow__node")).toHaveCount(4);
+  await expect(viewer.getByText("Read only")).toBeVisible();
+  await expect(viewer.getByRole("button", { name: "Versions" })).toBeVisible();
+  for (const name of ["Undo", "Redo", "Publish", "Run"]) await expect(viewer.getByRole("button", { name, exact: true })).toHaveCount(0);
+  await expect(viewer.getByRole("navigation", { name: "Blocks" })).toHaveCount(0);
+  await viewer.locator('.react-flow__node[data-id="route"]').click();
+  await expect(viewer.getByRole("button", { name: "Add to routes" })).toBeDisabled();
+  await expect(viewer.getByRole("textbox", { name: "when" }).first()).toHaveAttribute("contenteditable", "false");
+  await viewer.getByRole("button", { name: "Versions" }).click();
+  await expect(viewer.getByRole("dialog", { name: "Versions" }).getByText("Not published yet.")).toBeVisible();
+  await expect(viewer.getByRole("button", { name: "Publish the current draft" })).toHaveCount(0);
+  await viewerContext.close();
+});
