@@ -192,7 +192,8 @@ function Builder({ workspaceId, flow, canEdit, store }: { workspaceId: string; f
           )}
         </div>
         <div className="flex items-center gap-2">
-          <BuilderToolbar canEdit={canEdit} onSave={() => void flush()} />
+          {/* Editing (and its shortcuts) is off while the canvas shows a run live. */}
+          <BuilderToolbar canEdit={canEdit && lastRun === null} onSave={() => void flush()} />
           <FlowVersions workspaceId={workspaceId} flowId={flow.id} canEdit={canEdit} publishedVersion={flow.publishedVersion} flush={flush} />
           <Button type="button" variant="outline" size="sm" pending={validating} onClick={() => void validate()}>
             Validate
