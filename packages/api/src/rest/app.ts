@@ -52,6 +52,7 @@ import { registerBlockRoutes } from "./routes/blocks";
 import { registerConnectionTestRoutes } from "./routes/connections-test";
 import { registerExecutionRoutes } from "./routes/executions";
 import { registerFlowRoutes } from "./routes/flows";
+import { registerScheduleRoutes } from "./routes/schedules";
 import { registerStreamRoutes } from "./routes/stream";
 
 function defaultClientAddress(request: Request): string {
@@ -331,6 +332,7 @@ export function createRestApp(options: RestOptions) {
 
   const context: RestContext = { deps, authenticator, actorFor, sessionUser };
   registerFlowRoutes(app, context);
+  registerScheduleRoutes(app, context);
   registerExecutionRoutes(app, context);
   registerBlockRoutes(app, context);
   registerConnectionTestRoutes(app, context);

@@ -6,6 +6,7 @@ import { flowsRouter } from "./routers/flows";
 import { authRouter } from "./routers/auth";
 import { connectionsRouter } from "./routers/connections";
 import { membersRouter } from "./routers/members";
+import { schedulesRouter } from "./routers/schedules";
 import { workspacesRouter } from "./routers/workspaces";
 
 export const appRouter = createTRPCRouter({
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   flows: flowsRouter,
   executions: executionsRouter,
   blocks: blocksRouter,
+  schedules: schedulesRouter,
 });
 
 export type AppRouter = typeof appRouter;
