@@ -1,10 +1,12 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { and, asc, auditLog, count, eq, flowExecutions, scheduleSlots, schedules, type Db } from "@weft/db";
 import { createTestEngine, edge, node } from "@weft/engine/testing";
 import { ZodError } from "zod";
 import { AppError, formatPath } from "../src/lib/errors";
 import { createScheduler, type TickResult } from "../src/services/schedules/scheduler";
-import { HELD_UNTIL } from "../src/services/schedules/scheduled-runs";
+import { createRun } from "../src/services/executions/create-run";
+import { HELD_UNTIL, scheduleRunKey } from "../src/services/schedules/scheduled-runs";
 import type { ScheduleView } from "../src/services/schedules/schedule-view";
 import { callerFor, createTestApi, type TestApi } from "../src/testing";
 import { expectTrpcError, restClient, signUpUser, type ErrorBody, type RestAnswer, type SignedUpUser } from "./support";
@@ -495,6 +497,20 @@ describe("overlap: a slot that comes while the schedule's previous run is still 
     expect((await execution(fourth!.executionId!)).status).toBe("cancelled");
     expect((await execution(b)).status).toBe("paused");
     await as(memberA).executions.cancel({ workspaceId: wsA, executionId: b });
+  });
+
+  it("a held run whose schedule is gone (a delete that could not cancel it) is cancelled by the next pass", async () => {
+    const flowId = await createFlow("Orphan", simpleFlow);
+    const orphan = await createRun(api.deps, {
+      workspaceId: wsA,
+      flowId,
+      input: {},
+      triggerType: "schedule",
+      idempotencyKey: scheduleRunKey(randomUUID(), new Date("2030-03-01T12:00:00Z")),
+      wakeAt: HELD_UNTIL,
+    });
+    expect(await tickAt("2030-03-01T12:00:10Z")).toEqual({ released: [], slots: [] });
+    expect((await execution(orphan.id)).status).toBe("cancelled");
   });
 
   it("allow: another run starts while the first is still active", async () => {

@@ -35,11 +35,28 @@ export async function liveRunsOf(db: DbOrTx, { workspaceId, flowId, scheduleId }
   return rows.map((r) => ({ id: r.id, held: r.status === "pending" && r.wakeAt !== null && r.wakeAt.getTime() >= HELD_UNTIL.getTime() }));
 }
 
-/** Held runs of every schedule (the release pass). */
-export async function heldRuns(db: DbOrTx, limit: number) {
+/**
+ * Held runs (of every schedule) that look releasable: no other live run of their schedule. The
+ * release pass re-checks each under the schedule's row lock; this query keeps that to the candidates.
+ */
+export async function releasableRuns(db: DbOrTx, limit: number) {
+  const e = flowExecutions;
+  const sameSchedule = sql`(split_part(${e.idempotencyKey}, ':', 1) || ':' || split_part(${e.idempotencyKey}, ':', 2) || ':%')`;
   return db
-    .select({ id: flowExecutions.id, workspaceId: flowExecutions.workspaceId, flowId: flowExecutions.flowId, key: flowExecutions.idempotencyKey })
-    .from(flowExecutions)
-    .where(and(eq(flowExecutions.status, "pending"), eq(flowExecutions.triggerType, "schedule"), gte(flowExecutions.wakeAt, HELD_UNTIL)))
+    .select({ id: e.id, workspaceId: e.workspaceId, flowId: e.flowId, key: e.idempotencyKey })
+    .from(e)
+    .where(
+      and(
+        eq(e.status, "pending"),
+        eq(e.triggerType, "schedule"),
+        gte(e.wakeAt, HELD_UNTIL),
+        sql`not exists (
+          select 1 from flow_executions a
+          where a.status in ('pending', 'running', 'paused') and a.workspace_id = ${e.workspaceId} and a.flow_id = ${e.flowId}
+            and a.trigger_type = 'schedule' and a.idempotency_key like ${sameSchedule}
+            and (a.wake_at is null or a.wake_at < ${HELD_UNTIL.toISOString()}::timestamptz)
+        )`,
+      ),
+    )
     .limit(limit);
 }

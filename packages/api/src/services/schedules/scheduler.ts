@@ -4,7 +4,7 @@ import type { Deps } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import { createRun } from "../executions/create-run";
 import { planSlots } from "./plan-slots";
-import { HELD_UNTIL, heldRuns, liveRunsOf, scheduleIdOfRunKey, scheduleRunKey } from "./scheduled-runs";
+import { HELD_UNTIL, liveRunsOf, releasableRuns, scheduleIdOfRunKey, scheduleRunKey } from "./scheduled-runs";
 
 export type SchedulerDeps = Pick<Deps, "db" | "executions" | "now">;
 
@@ -171,7 +171,7 @@ export function createScheduler(options: SchedulerOptions) {
    */
   async function releaseQueued(): Promise<string[]> {
     const released: string[] = [];
-    for (const run of await heldRuns(db, batchSize)) {
+    for (const run of await releasableRuns(db, batchSize)) {
       const scheduleId = scheduleIdOfRunKey(run.key);
       const outcome = await db.transaction(async (tx) => {
         if (!scheduleId) return "orphan" as const;
