@@ -52,7 +52,7 @@ export function createEngine(options: EngineOptions) {
     evaluate: options.evaluate,
     streamFlushMs: options.streamFlushMs ?? 100,
     startEventDelayMs: options.startEventDelayMs ?? 50,
-    groupCommitMs: options.groupCommitMs ?? 5,
+    groupCommitMs: options.groupCommitMs ?? 10,
     onError: options.onError,
   };
   const maxExecutions = options.maxExecutions ?? 50;
