@@ -10,7 +10,7 @@ import { withDatabase } from "../src/testing";
 const expectedTables = [
   "api_keys", "artifacts", "audit_log", "block_executions", "block_test_runs", "blocks", "comments",
   "connections", "decisions", "execution_events", "flow_executions", "flow_versions", "flows",
-  "rate_limits", "schedules", "sessions", "users", "webhook_invocations", "webhooks", "workspace_members",
+  "rate_limits", "schedule_slots", "schedules", "sessions", "users", "webhook_invocations", "webhooks", "workspace_members",
   "workspaces",
 ];
 
