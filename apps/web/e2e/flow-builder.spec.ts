@@ -87,7 +87,7 @@ test("a user builds a flow on the canvas, it autosaves, survives a reload and ru
   await expect(page.locator(".react-flow__node")).toHaveCount(3);
   await expect(page.locator(".react-flow__edge")).toHaveCount(2);
   await node(page, "function_1").click();
-  await expect(page.getByRole("complementary", { name: "Block settings" }).getByLabel("code")).toHaveValue("return { doubled: input.n * 2 };");
+  await expect(page.getByRole("complementary", { name: "Block settings" }).getByLabel("code")).toHaveText("return { doubled: input.n * 2 };");
 
   // Run it with an input, then read the execution through the REST API with the session cookie.
   await page.getByRole("button", { name: "Run" }).click();
@@ -150,4 +150,288 @@ test("a save against a stale version shows the conflict, and Overwrite saves ove
   await expect(page.getByRole("alert").filter({ hasText: /problems?/ })).toBeVisible();
   await expect(page.getByTestId("block-delay_1")).toHaveAttribute("data-invalid", "true");
   await expect(page.getByTestId("block-delay_1").getByRole("listitem").first()).toBeVisible();
+});
+
+// --- Editing: undo/redo, copy/paste, templates with the generated run form, the code editor.
+
+type StoredFlow = { version: number; nodes: { id: string; type: string; position: { x: number; y: number }; data: { config?: Record<string, unknown> } }[]; edges: { source: string; target: string }[] };
+
+const panel = (page: Page) => page.getByRole("complementary", { name: "Block settings" });
+
+/** Creates a flow through the REST API (with the page's session) and opens it in the builder. */
+async function openNewFlow(page: Page, workspaceId: string, graph: { nodes: unknown[]; edges: unknown[] }): Promise<string> {
+  const response = await page.context().request.post("/api/v1/flows", {
+    headers: { "x-weft-workspace": workspaceId },
+    data: { name: "Editing", ...graph },
+  });
+  expect(response.status(), await response.text()).toBe(201);
+  const { flow } = (await response.json()) as { flow: { id: string } };
+  await page.goto(`/w/${workspaceId}/flows/${flow.id}`);
+  await expect(page.locator(".react-flow__node")).toHaveCount(graph.nodes.length);
+  return flow.id;
+}
+
+async function storedFlow(page: Page, workspaceId: string, flowId: string): Promise<StoredFlow> {
+  const response = await page.context().request.get(`/api/v1/flows/${flowId}`, { headers: { "x-weft-workspace": workspaceId } });
+  return ((await response.json()) as { flow: StoredFlow }).flow;
+}
+
+const fn = (id: string, x: number, code = "return input;") => ({ id, type: "function", position: { x, y: 0 }, data: { config: { code } } });
+const link = (source: string, target: string) => ({ id: `e-${source}-${target}`, source, target });
+/** A click on an empty spot of the canvas: clears the selection and takes focus off any field. */
+const clickPane = (page: Page) => page.getByTestId("canvas").click({ position: { x: 12, y: 12 } });
+
+test("undo and redo an added block and a connection, with the toolbar and the keyboard", async ({ page }) => {
+  const workspaceId = await signUpAndCreateWorkspace(page, "Uma Undo");
+  const flowId = await newFlow(page);
+  const undo = page.getByRole("button", { name: "Undo" });
+  const redo = page.getByRole("button", { name: "Redo" });
+  await expect(undo).toBeDisabled();
+
+  const canvas = page.getByTestId("canvas");
+  const box = (await canvas.boundingBox())!;
+  await page
+    .getByRole("navigation", { name: "Blocks" })
+    .getByRole("button", { name: "Delay", exact: true })
+    .dragTo(canvas, { targetPosition: { x: box.width / 2 - 90, y: Math.max(40, box.height / 2 - 160) } });
+  await expect(node(page, "delay_1")).toBeVisible();
+  await drag(page, node(page, "start").locator(".react-flow__handle.source"), node(page, "delay_1").locator(".react-flow__handle.target"));
+  await expect(page.locator(".react-flow__edge")).toHaveCount(1);
+
+  // Toolbar: the connection goes first, then the block.
+  await undo.click();
+  await expect(page.locator(".react-flow__edge")).toHaveCount(0);
+  await expect(node(page, "delay_1")).toBeVisible();
+  await undo.click();
+  await expect(node(page, "delay_1")).toHaveCount(0);
+  await expect(undo).toBeDisabled();
+
+  // Keyboard: Mod+Shift+Z and Mod+Y redo them.
+  await clickPane(page);
+  await page.keyboard.press("ControlOrMeta+Shift+z");
+  await expect(node(page, "delay_1")).toBeVisible();
+  await page.keyboard.press("ControlOrMeta+y");
+  await expect(page.locator(".react-flow__edge")).toHaveCount(1);
+  await expect(redo).toBeDisabled();
+  await page.keyboard.press("ControlOrMeta+z");
+  await expect(page.locator(".react-flow__edge")).toHaveCount(0);
+  await page.keyboard.press("ControlOrMeta+Shift+z");
+  await expect(page.locator(".react-flow__edge")).toHaveCount(1);
+
+  // Mod+Z typed in a field of the side panel is the field's own, not the canvas's.
+  await node(page, "delay_1").click();
+  const label = panel(page).getByLabel("Label");
+  await label.fill("Wait a bit");
+  await label.press("ControlOrMeta+z");
+  await expect(node(page, "delay_1")).toBeVisible();
+  await expect(page.locator(".react-flow__edge")).toHaveCount(1);
+
+  // What the undo history left is what got saved.
+  await expect(saveStatus(page)).toHaveText("Saved");
+  const saved = await storedFlow(page, workspaceId, flowId);
+  expect(saved.nodes.map((n) => n.id).sort()).toEqual(["delay_1", "end", "start"]);
+  expect(saved.edges.map((e) => [e.source, e.target])).toEqual([["start", "delay_1"]]);
+  await page.reload();
+  await expect(page.locator(".react-flow__node")).toHaveCount(3);
+  await expect(page.locator(".react-flow__edge")).toHaveCount(1);
+});
+
+test("copy and paste two connected blocks: new ids, the edge between them, also into another flow", async ({ page }) => {
+  const workspaceId = await signUpAndCreateWorkspace(page, "Pia Paste");
+  const graph = {
+    nodes: [{ id: "start", type: "source", position: { x: 0, y: 0 }, data: { config: {} } }, fn("a", 260, "return input + 1;"), fn("b", 520), { id: "end", type: "sink", position: { x: 780, y: 0 }, data: { config: {} } }],
+    edges: [link("start", "a"), link("a", "b"), link("b", "end")],
+  };
+  const flowId = await openNewFlow(page, workspaceId, graph);
+
+  // Multi-select with Mod+click, copy, paste.
+  await node(page, "a").click();
+  await node(page, "b").click({ modifiers: ["ControlOrMeta"] });
+  await expect(page.locator(".react-flow__node.selected")).toHaveCount(2);
+  await page.keyboard.press("ControlOrMeta+c");
+  await page.keyboard.press("ControlOrMeta+v");
+  await expect(page.locator(".react-flow__node")).toHaveCount(6);
+  await expect(node(page, "function_1")).toBeVisible();
+  await expect(node(page, "function_2")).toBeVisible();
+  await expect(page.locator(".react-flow__edge")).toHaveCount(4);
+  await expect(page.locator(".react-flow__node.selected")).toHaveCount(2);
+
+  await expect(saveStatus(page)).toHaveText("Saved");
+  const saved = await storedFlow(page, workspaceId, flowId);
+  const copyOfA = saved.nodes.find((n) => n.id === "function_1")!;
+  expect(copyOfA.data.config).toEqual({ code: "return input + 1;" });
+  expect(copyOfA.position).toEqual({ x: 300, y: 40 });
+  expect(saved.edges.map((e) => [e.source, e.target])).toContainEqual(["function_1", "function_2"]);
+  expect(saved.edges).toHaveLength(4);
+
+  // Delete removes the pasted blocks with their edge; undo brings them back.
+  await page.keyboard.press("Delete");
+  await expect(page.locator(".react-flow__node")).toHaveCount(4);
+  await expect(page.locator(".react-flow__edge")).toHaveCount(3);
+  await page.keyboard.press("ControlOrMeta+z");
+  await expect(page.locator(".react-flow__node")).toHaveCount(6);
+  await expect(page.locator(".react-flow__edge")).toHaveCount(4);
+
+  // The clipboard holds the blocks as text: they paste into another flow.
+  const otherId = await openNewFlow(page, workspaceId, { nodes: [{ id: "start", type: "source", position: { x: 0, y: 0 }, data: { config: {} } }], edges: [] });
+  await clickPane(page);
+  await page.keyboard.press("ControlOrMeta+v");
+  await expect(page.locator(".react-flow__node")).toHaveCount(3);
+  await expect(page.locator(".react-flow__edge")).toHaveCount(1);
+  await expect(saveStatus(page)).toHaveText("Saved");
+  const other = await storedFlow(page, workspaceId, otherId);
+  expect(other.nodes.map((n) => n.id).sort()).toEqual(["function_1", "function_2", "start"]);
+  expect(other.edges.map((e) => [e.source, e.target])).toEqual([["function_1", "function_2"]]);
+});
+
+test("a flow from a template runs with the input form generated from its schema, and is published", async ({ page }) => {
+  const workspaceId = await signUpAndCreateWorkspace(page, "Tess Template");
+  await page.getByRole("button", { name: "From a template" }).click();
+  const chooser = page.getByRole("dialog", { name: "New flow from a template" });
+  await expect(chooser.getByTestId("template-summarise-web-page")).toContainText("needs an AI connection");
+  await chooser.getByTestId("template-fan-out-enrichment").click();
+  await expect(page).toHaveURL(/\/flows\/[0-9a-f-]{36}$/);
+  const flowId = /\/flows\/([0-9a-f-]{36})$/.exec(page.url())![1]!;
+  await expect(page.locator(".react-flow__node")).toHaveCount(7);
+  await expect(page.getByRole("heading", { name: "Enrich a list (loop + parallel)" })).toBeVisible();
+
+  await page.getByRole("button", { name: "Validate" }).click();
+  await expect(page.getByText("The flow is valid.")).toBeVisible();
+
+  // The run dialog is a form generated from the start block's input schema.
+  await page.getByRole("button", { name: "Run" }).click();
+  const dialog = page.getByRole("dialog", { name: "Run flow" });
+  const emails = dialog.getByLabel("emails");
+  await expect(emails).toBeVisible();
+  await dialog.getByRole("button", { name: "Start run" }).click();
+  await expect(dialog.getByText("emails is required: enter one item per line").first()).toBeVisible();
+  await emails.fill("ada.lovelace@example.com\ngrace@gmail.com");
+  await dialog.getByRole("button", { name: "Start run" }).click();
+  await expect(dialog).toBeHidden();
+
+  const api = page.context().request;
+  const headers = { "x-weft-workspace": workspaceId };
+  let executionId = "";
+  await expect
+    .poll(
+      async () => {
+        const list = (await (await api.get(`/api/v1/executions?flowId=${flowId}`, { headers })).json()) as { items: { id: string; status: string }[] };
+        executionId = list.items[0]?.id ?? "";
+        return list.items[0]?.status;
+      },
+      { timeout: 20_000 },
+    )
+    .toBe("completed");
+  const body = (await (await api.get(`/api/v1/executions/${executionId}`, { headers })).json()) as { execution?: { output: unknown }; output?: unknown };
+  expect((body.execution ?? body).output).toEqual([
+    { email: "ada.lovelace@example.com", name: "Ada Lovelace", domain: "example.com", freeMail: false, company: "example" },
+    { email: "grace@gmail.com", name: "Grace", domain: "gmail.com", freeMail: true, company: null },
+  ]);
+
+  // Publish, and the version list shows who published it.
+  await page.getByRole("button", { name: "Publish" }).click();
+  const versions = page.getByRole("dialog", { name: "Publish and versions" });
+  await expect(versions.getByText("Not published yet.")).toBeVisible();
+  await versions.getByRole("button", { name: "Publish the current draft" }).click();
+  await expect(versions.getByRole("status")).toHaveText("Published as version 1.");
+  await expect(versions.getByTestId("version-1")).toContainText("by Tess Template");
+});
+
+test("the code editor edits a function block's code, and the code survives a reload", async ({ page }) => {
+  const workspaceId = await signUpAndCreateWorkspace(page, "Cody Editor");
+  const flowId = await openNewFlow(page, workspaceId, {
+    nodes: [{ id: "start", type: "source", position: { x: 0, y: 0 }, data: { config: {} } }, fn("fn", 260), { id: "end", type: "sink", position: { x: 520, y: 0 }, data: { config: {} } }],
+    edges: [link("start", "fn"), link("fn", "end")],
+  });
+
+  await node(page, "fn").click();
+  const editor = panel(page).getByRole("textbox", { name: "code" });
+  await expect(editor).toHaveText("return input;");
+  await editor.click();
+  // Mod+A and typing happen inside the editor: the canvas keeps its blocks.
+  await page.keyboard.press("ControlOrMeta+a");
+  await page.keyboard.type("const n = input.n;");
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("return n * 3;");
+  await expect(page.locator(".react-flow__node")).toHaveCount(3);
+  await expect(saveStatus(page)).toHaveText("Saved");
+  expect((await storedFlow(page, workspaceId, flowId)).nodes.find((n) => n.id === "fn")!.data.config).toEqual({ code: "const n = input.n;\nreturn n * 3;" });
+
+  await page.reload();
+  await node(page, "fn").click();
+  const lines = panel(page).getByRole("textbox", { name: "code" }).locator(".cm-line");
+  await expect(lines).toHaveText(["const n = input.n;", "return n * 3;"]);
+});
+
+test("AI blocks pick a connection and a model; headers and routes have row editors; a viewer gets no edit controls", async ({ page, browser, baseURL }) => {
+  const workspaceId = await signUpAndCreateWorkspace(page, "Rita Rows");
+  const api = page.context().request;
+  const headers = { "x-weft-workspace": workspaceId };
+  const created = await api.post("/api/v1/connections", { headers, data: { name: "Team Anthropic", provider: "anthropic", apiKey: "sk-ant-test-not-a-real-key" } });
+  expect(created.status(), await created.text()).toBe(201);
+  const connectionId = ((await created.json()) as { connection: { id: string } }).connection.id;
+
+  const flowId = await openNewFlow(page, workspaceId, {
+    nodes: [
+      { id: "start", type: "source", position: { x: 0, y: 0 }, data: { config: {} } },
+      { id: "ask", type: "ai", position: { x: 260, y: 0 }, data: { config: { prompt: "{{ input }}" } } },
+      { id: "call", type: "http", position: { x: 520, y: 0 }, data: { config: { method: "GET", url: "https://example.com" } } },
+      { id: "route", type: "router", position: { x: 780, y: 0 }, data: { config: { routes: [{ handle: "yes", when: "Boolean(input)" }], default: "no" } } },
+    ],
+    edges: [link("start", "ask"), link("ask", "call"), link("call", "route")],
+  });
+
+  // AI: the workspace's connections by name and provider; models suggested for that provider.
+  await node(page, "ask").click();
+  const connection = panel(page).getByLabel("connectionId");
+  await expect(connection.getByRole("option", { name: "Team Anthropic (Anthropic)" })).toHaveCount(1);
+  await connection.selectOption({ label: "Team Anthropic (Anthropic)" });
+  const model = panel(page).getByLabel("model", { exact: true });
+  const listId = (await model.getAttribute("list"))!;
+  await expect(page.locator(`datalist[id="${listId}"] option[value="claude-haiku-4-5"]`)).toHaveCount(1);
+  await expect(page.locator(`datalist[id="${listId}"] option[value="gpt-4o"]`)).toHaveCount(0);
+  await model.fill("claude-haiku-4-5");
+  await expect(panel(page).getByText("must not be empty")).toHaveCount(0);
+
+  // HTTP headers: name/value rows.
+  await node(page, "call").click();
+  await panel(page).getByRole("button", { name: "Add to headers" }).click();
+  await panel(page).getByLabel("headers 1 name").fill("X-Api-Version");
+  await panel(page).getByLabel("headers 1 value").fill("2");
+
+  // Router routes: a row per route, the expression in the code editor.
+  await node(page, "route").click();
+  await panel(page).getByRole("button", { name: "Add to routes" }).click();
+  await panel(page).getByLabel("handle").nth(1).fill("small");
+  await panel(page).getByRole("textbox", { name: "when" }).nth(1).fill("input.n < 10");
+  await expect(node(page, "route")).toContainText("small");
+
+  await expect(saveStatus(page)).toHaveText("Saved");
+  const saved = await storedFlow(page, workspaceId, flowId);
+  const config = (id: string) => saved.nodes.find((n) => n.id === id)!.data.config;
+  expect(config("ask")).toEqual({ prompt: "{{ input }}", connectionId, model: "claude-haiku-4-5" });
+  expect(config("call")).toEqual({ method: "GET", url: "https://example.com", headers: { "X-Api-Version": "2" } });
+  expect(config("route")).toEqual({ routes: [{ handle: "yes", when: "Boolean(input)" }, { handle: "small", when: "input.n < 10" }], default: "no" });
+
+  // A viewer of the workspace: the canvas and the version list, nothing to edit, run or publish.
+  const viewerContext = await browser.newContext({ baseURL });
+  const viewerEmail = uniqueEmail("viewer");
+  const signUp = await viewerContext.request.post("/api/auth/sign-up", { data: { name: "Vera Viewer", email: viewerEmail, password: PASSWORD } });
+  expect(signUp.ok(), await signUp.text()).toBe(true);
+  const invited = await api.post(`/api/v1/workspaces/${workspaceId}/members`, { data: { email: viewerEmail, role: "viewer" } });
+  expect(invited.status(), await invited.text()).toBe(201);
+  const viewer = await viewerContext.newPage();
+  await viewer.goto(`/w/${workspaceId}/flows/${flowId}`);
+  await expect(viewer.locator(".react-flow__node")).toHaveCount(4);
+  await expect(viewer.getByText("Read only")).toBeVisible();
+  await expect(viewer.getByRole("button", { name: "Versions" })).toBeVisible();
+  for (const name of ["Undo", "Redo", "Publish", "Run"]) await expect(viewer.getByRole("button", { name, exact: true })).toHaveCount(0);
+  await expect(viewer.getByRole("navigation", { name: "Blocks" })).toHaveCount(0);
+  await viewer.locator('.react-flow__node[data-id="route"]').click();
+  await expect(viewer.getByRole("button", { name: "Add to routes" })).toBeDisabled();
+  await expect(viewer.getByRole("textbox", { name: "when" }).first()).toHaveAttribute("contenteditable", "false");
+  await viewer.getByRole("button", { name: "Versions" }).click();
+  await expect(viewer.getByRole("dialog", { name: "Versions" }).getByText("Not published yet.")).toBeVisible();
+  await expect(viewer.getByRole("button", { name: "Publish the current draft" })).toHaveCount(0);
+  await viewerContext.close();
 });

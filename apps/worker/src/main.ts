@@ -1,10 +1,11 @@
 /**
  * `apps/worker`: a standalone engine process for scale-out. Any number of them (and of web instances)
  * share one Postgres: executions are claimed with leases and SKIP LOCKED, woken by NOTIFY, and a
- * crashed worker's runs are resumed by another once its lease expires. SIGTERM/SIGINT stop claiming,
- * hand the leases back, and exit.
+ * crashed worker's runs are resumed by another once its lease expires. Each worker also runs the
+ * schedule scheduler (due schedules claimed with SKIP LOCKED, each slot recorded once). SIGTERM/SIGINT
+ * stop claiming, hand the leases back, and exit.
  */
-import { createSecretBox, getConnectionSecret, resolveEncryptionKey } from "@weft/api";
+import { createScheduler, createSecretBox, getConnectionSecret, resolveEncryptionKey } from "@weft/api";
 import { createDatabase, createNotifyBus, findMigrationsFolder, migrate } from "@weft/db";
 import { createWeftEngine } from "@weft/engine";
 import { parseEnv } from "./env";
@@ -32,6 +33,11 @@ const engine = await createWeftEngine({
   onError: (error) => console.error("[weft-worker] engine error", error),
 });
 await engine.start();
+const scheduler = createScheduler({
+  deps: { db: handle.db, executions: engine.store, now: () => new Date() },
+  onError: (error) => console.error("[weft-worker] scheduler error", error),
+});
+scheduler.start();
 console.log(`[weft-worker] ${engine.owner} is running`);
 
 let stopping = false;
@@ -40,8 +46,9 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     if (stopping) return;
     stopping = true;
     console.log(`[weft-worker] ${signal}: handing back leases`);
-    void engine
-      .stop({ release: true })
+    void scheduler
+      .stop()
+      .then(() => engine.stop({ release: true }))
       .then(() => handle.close())
       .then(() => process.exit(0), () => process.exit(1));
   });

@@ -8,3 +8,5 @@ export { getConnectionSecret } from "./services/connections/get-connection";
 export type { ConnectionView } from "./services/connections/connection-view";
 export type { WorkspaceSummary } from "./services/workspaces/create-workspace";
 export type { ApiKeySummary } from "./services/api-keys/create-api-key";
+export { createScheduler, type Scheduler, type SchedulerOptions, type ScheduleTrigger, type TickResult } from "./services/schedules/scheduler";
+export type { ScheduleView } from "./services/schedules/schedule-view";

@@ -12,3 +12,5 @@ export {
   type FlowValidationResult,
 } from "./validate";
 export * from "./compile";
+export * from "./models";
+export * from "./templates";

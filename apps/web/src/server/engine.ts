@@ -1,5 +1,5 @@
 import "server-only";
-import { getConnectionSecret } from "@weft/api";
+import { createScheduler, getConnectionSecret } from "@weft/api";
 import { createNotifyBus } from "@weft/db";
 import { createWeftEngine, type Engine } from "@weft/engine";
 import { getApi } from "./api";
@@ -11,6 +11,8 @@ const globalForEngine = globalThis as typeof globalThis & { __weftEngine?: Promi
 /**
  * The engine singleton of this process (web and engine in one process, the embedded default; with
  * DATABASE_URL, more web instances and `apps/worker` processes can share the work through leases).
+ * The schedule scheduler runs beside it: every process may run one (due schedules are claimed with
+ * SKIP LOCKED and each slot is recorded once).
  */
 export function getEngine(): Promise<Engine> {
   globalForEngine.__weftEngine ??= start().catch((error: unknown) => {
@@ -34,8 +36,10 @@ async function start(): Promise<Engine> {
     onError: (error) => console.error("[weft] engine error", error),
   });
   await engine.start();
+  const scheduler = createScheduler({ deps, onError: (error) => console.error("[weft] scheduler error", error) });
+  scheduler.start();
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    process.once(signal, () => void engine.stop().catch(() => undefined));
+    process.once(signal, () => void Promise.all([scheduler.stop(), engine.stop()]).catch(() => undefined));
   }
   return engine;
 }

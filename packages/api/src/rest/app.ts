@@ -53,6 +53,7 @@ import { registerBlockRoutes } from "./routes/blocks";
 import { registerConnectionTestRoutes } from "./routes/connections-test";
 import { registerExecutionRoutes } from "./routes/executions";
 import { registerFlowRoutes } from "./routes/flows";
+import { registerScheduleRoutes } from "./routes/schedules";
 import { registerStreamRoutes } from "./routes/stream";
 import { registerWebhookRoutes, WEBHOOK_PATH_PREFIX } from "./routes/webhooks";
 
@@ -338,6 +339,7 @@ export function createRestApp(options: RestOptions) {
 
   const context: RestContext = { deps, authenticator, actorFor, sessionUser };
   registerFlowRoutes(app, context);
+  registerScheduleRoutes(app, context);
   registerExecutionRoutes(app, context);
   registerBlockRoutes(app, context);
   registerConnectionTestRoutes(app, context);

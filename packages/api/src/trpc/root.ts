@@ -6,6 +6,7 @@ import { flowsRouter } from "./routers/flows";
 import { authRouter } from "./routers/auth";
 import { connectionsRouter } from "./routers/connections";
 import { membersRouter } from "./routers/members";
+import { schedulesRouter } from "./routers/schedules";
 import { webhooksRouter } from "./routers/webhooks";
 import { workspacesRouter } from "./routers/workspaces";
 
@@ -18,6 +19,7 @@ export const appRouter = createTRPCRouter({
   flows: flowsRouter,
   executions: executionsRouter,
   blocks: blocksRouter,
+  schedules: schedulesRouter,
   webhooks: webhooksRouter,
 });
 

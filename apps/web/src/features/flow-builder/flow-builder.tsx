@@ -9,6 +9,7 @@ import {
   MiniMap,
   ReactFlow,
   ReactFlowProvider,
+  SelectionMode,
   useReactFlow,
   type DefaultEdgeOptions,
   type NodeTypes,
@@ -17,16 +18,16 @@ import { TRPCClientError } from "@trpc/client";
 import { blockTypes, type BlockType } from "@weft/flow";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
-import { Field } from "@/components/ui/field";
-import { controlClasses } from "@/components/ui/input";
 import { cn } from "@/components/ui/cn";
 import { LiveExecution } from "@/features/live-canvas/live-execution";
 import { FlowTriggers } from "@/features/triggers/flow-triggers";
 import { useTRPCClient, type RouterOutputs } from "@/trpc/client";
 import { paletteEntries } from "./blocks";
 import { BlockNode } from "./block-node";
+import { BuilderToolbar } from "./builder-toolbar";
 import { ConfigForm } from "./config-form";
+import { FlowVersions } from "./flow-versions";
+import { RunDialog } from "./run-dialog";
 import { createFlowStore, FlowStoreContext, toFlow, useFlowStore, type FlowState } from "./store";
 import type { StoreApi } from "zustand";
 
@@ -35,7 +36,8 @@ type Flow = RouterOutputs["flows"]["byId"];
 // Module scope (React Flow re-renders every node when these change identity).
 const nodeTypes: NodeTypes = Object.fromEntries(blockTypes.map((type) => [type, BlockNode]));
 const defaultEdgeOptions: DefaultEdgeOptions = { type: "smoothstep" };
-const DELETE_KEYS = ["Backspace", "Delete"];
+// Delete/Backspace, copy/paste, undo/redo: use-shortcuts.ts (one undo step per action).
+const MULTI_SELECT_KEYS = ["Meta", "Control"];
 const AUTOSAVE_MS = 800;
 const DRAG_TYPE = "application/x-weft-block";
 
@@ -191,6 +193,9 @@ function Builder({ workspaceId, flow, canEdit, store }: { workspaceId: string; f
           )}
         </div>
         <div className="flex items-center gap-2">
+          {/* Editing (and its shortcuts) is off while the canvas shows a run live. */}
+          <BuilderToolbar canEdit={canEdit && lastRun === null} onSave={() => void flush()} />
+          <FlowVersions workspaceId={workspaceId} flowId={flow.id} canEdit={canEdit} publishedVersion={flow.publishedVersion} flush={flush} />
           <Button type="button" variant="outline" size="sm" pending={validating} onClick={() => void validate()}>
             Validate
           </Button>
@@ -274,7 +279,10 @@ function Builder({ workspaceId, flow, canEdit, store }: { workspaceId: string; f
             onConnect={onConnect}
             nodesDraggable={canEdit}
             nodesConnectable={canEdit}
-            deleteKeyCode={canEdit ? DELETE_KEYS : null}
+            deleteKeyCode={null}
+            selectionKeyCode="Shift"
+            multiSelectionKeyCode={MULTI_SELECT_KEYS}
+            selectionMode={SelectionMode.Partial}
             fitView
             fitViewOptions={{ maxZoom: 1 }}
           >
@@ -311,72 +319,5 @@ function Builder({ workspaceId, flow, canEdit, store }: { workspaceId: string; f
         }}
       />
     </div>
-  );
-}
-
-function RunDialog({
-  open,
-  onClose,
-  source,
-  onRun,
-}: {
-  open: boolean;
-  onClose: () => void;
-  source: unknown;
-  onRun: (input: unknown) => Promise<void>;
-}) {
-  const [text, setText] = useState("{}");
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
-  const inputSchema = source && typeof source === "object" ? (source as { inputSchema?: unknown }).inputSchema : undefined;
-  return (
-    <Dialog open={open} onClose={onClose} title="Run flow" description="The run input, as JSON. It is checked against the start block's input schema, if it has one.">
-      <form
-        className="flex flex-col gap-3"
-        onSubmit={async (event) => {
-          event.preventDefault();
-          let input: unknown;
-          try {
-            input = text.trim() === "" ? undefined : (JSON.parse(text) as unknown);
-          } catch {
-            setError("Not valid JSON");
-            return;
-          }
-          setPending(true);
-          setError(null);
-          try {
-            await onRun(input);
-          } catch (e) {
-            setError(e instanceof Error ? e.message : "Could not start the run");
-          } finally {
-            setPending(false);
-          }
-        }}
-      >
-        {inputSchema ? (
-          <pre className="max-h-32 overflow-auto rounded-md bg-muted p-2 font-mono text-xs">{JSON.stringify(inputSchema, null, 2)}</pre>
-        ) : null}
-        <Field id="run-input" label="Input" error={error}>
-          {(control) => (
-            <textarea
-              {...control}
-              rows={6}
-              spellCheck={false}
-              className={cn(controlClasses, "h-auto py-2 font-mono text-xs")}
-              value={text}
-              onChange={(e) => setText(e.target.value)}
-            />
-          )}
-        </Field>
-        <div className="flex justify-end gap-2">
-          <Button type="button" variant="outline" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" pending={pending}>
-            Start run
-          </Button>
-        </div>
-      </form>
-    </Dialog>
   );
 }

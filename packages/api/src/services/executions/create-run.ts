@@ -25,7 +25,7 @@ export type NewRun = {
  * graph validated and the input checked against the source block's `inputSchema` before anything is
  * written (400s naming the node or field).
  */
-export async function createRun(deps: Deps, run: NewRun): Promise<FlowExecution> {
+export async function createRun(deps: Pick<Deps, "db" | "executions">, run: NewRun): Promise<FlowExecution> {
   const db = run.tx ?? deps.db;
   const flow = await findFlow({ db }, { workspaceId: run.workspaceId, flowId: run.flowId });
   let graph: Graph = { nodes: flow.nodes, edges: flow.edges };

@@ -27,7 +27,7 @@ export default async function FlowsPage({ params }: { params: Promise<{ workspac
       {items.length === 0 ? (
         <EmptyState icon={Workflow} title="No flows yet">
           <p>Flows are drawn on a canvas from blocks: AI, function, router, parallel, loop, HTTP and approval.</p>
-          {canEdit ? <p>Start one with “New flow”.</p> : <p>Members of this workspace create them; you can open and run nothing yet.</p>}
+          {canEdit ? <p>Start one with “New flow”, or from an example with “From a template”.</p> : <p>Members of this workspace create them; you can open and run nothing yet.</p>}
         </EmptyState>
       ) : (
         <div className="relative overflow-x-auto rounded-lg border border-border">

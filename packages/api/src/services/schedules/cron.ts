@@ -1,0 +1,54 @@
+import { Cron } from "croner";
+
+/**
+ * Cron expressions of schedules, evaluated by croner: five fields (minute precision) or a nickname
+ * (`@hourly`, `@daily`, ...), in an IANA time zone. Every slot is an instant (UTC in the database).
+ *
+ * DST (croner 11, Vixie-cron rules), e.g. in Europe/Berlin:
+ * - fixed-time expressions (one value each in minute and hour, e.g. `30 2 * * *`): a time inside the
+ *   spring-forward gap runs at the first valid time after it, the same day (2026-03-29 02:30 does not
+ *   exist: the slot is 03:00 CEST = 01:00Z); a time that occurs twice at fall-back runs once, at its
+ *   first occurrence (2026-10-25 02:30 CEST = 00:30Z, not 02:30 CET);
+ * - interval expressions (a wildcard, step, range or list in minute or hour, e.g. `*\/30 * * * *`):
+ *   times inside the gap are skipped, and a repeated time runs on both occurrences (two distinct
+ *   instants), so such a schedule keeps its rhythm in real time through both nights.
+ */
+function cron(expression: string, timezone: string): Cron {
+  return new Cron(expression, { timezone, mode: "5-part", paused: true });
+}
+
+/** Why `expression` is not a valid schedule expression, or null. */
+export function cronProblem(expression: string): string | null {
+  try {
+    cron(expression, "UTC");
+    return null;
+  } catch (error) {
+    return (error instanceof Error ? error.message : String(error)).replace(/^CronPattern:\s*/, "");
+  }
+}
+
+/** Why `timezone` is not an IANA time zone this runtime knows, or null. */
+export function timezoneProblem(timezone: string): string | null {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: timezone });
+    return null;
+  } catch {
+    return `Unknown time zone "${timezone}" (use an IANA name such as Europe/Berlin or UTC)`;
+  }
+}
+
+/** The next `count` slots strictly after `after`. */
+export function nextSlots(expression: string, timezone: string, after: Date, count: number): Date[] {
+  return cron(expression, timezone).nextRuns(count, after);
+}
+
+/** The first slot strictly after `after`, or null when the expression never matches again. */
+export function nextSlot(expression: string, timezone: string, after: Date): Date | null {
+  return nextSlots(expression, timezone, after, 1)[0] ?? null;
+}
+
+/** Up to `count` slots at or before `atOrBefore`, oldest first. */
+export function latestSlots(expression: string, timezone: string, atOrBefore: Date, count: number): Date[] {
+  // croner's previousRuns is exclusive of its reference and works in whole seconds.
+  return cron(expression, timezone).previousRuns(count, new Date(atOrBefore.getTime() + 1)).reverse();
+}
