@@ -4,7 +4,9 @@ import { createFlow, edge, node, ownerWithWorkspace, PASSWORD, snapshot, uniqueE
 // Flow triggers in the builder's side panel. The webhook: created in the panel, its URL shown once
 // (copied from there), called over real HTTP, the call in the log with a link to its completed run;
 // sync mode answers with the flow's output; rotation kills the old URL; disabling answers 404;
-// signatures; a viewer sees settings and the log but no controls.
+// signatures. Schedules: created with a live preview of the next five runs from the server, an
+// invalid expression refused inline, disabled, deleted; a slot that fires shows in the history with
+// its run. A viewer sees both panels but no controls.
 
 // Tall enough that the whole side panel fits, for its screenshots.
 test.use({ viewport: { width: 1400, height: 2200 } });
@@ -28,12 +30,23 @@ async function panelShot(page: Page, testInfo: TestInfo, name: string) {
   await testInfo.attach(name, { path: file, contentType: "image/png" });
 }
 
-async function openWebhookPanel(page: Page) {
-  const section = page.getByTestId("trigger-webhook");
+/** source -> function (returns the slot it ran for) -> sink. */
+const onSchedule = {
+  nodes: [
+    node("in", "source", {}, at(0, 0)),
+    node("when", "function", { code: "return { slot: input.trigger.slot, report: input.report ?? null };" }, at(300, 0)),
+    node("out", "sink", {}, at(600, 0)),
+  ],
+  edges: [edge("in", "when"), edge("when", "out")],
+};
+
+async function openPanel(page: Page, testId: "trigger-webhook" | "trigger-schedules") {
+  const section = page.getByTestId(testId);
   await section.locator("summary").click();
   await expect(section).toHaveAttribute("open", "");
   return section;
 }
+const openWebhookPanel = (page: Page) => openPanel(page, "trigger-webhook");
 
 async function post(request: APIRequestContext, url: string, data: unknown, headers: Record<string, string> = {}) {
   return request.post(url, { data, headers });
@@ -185,6 +198,11 @@ test("a viewer sees the webhook's settings and log but no controls to change it"
   const { path } = (await configured.json()) as { path: string };
   const call = await post(request, path, { message: "from the owner" });
   expect(call.status(), await call.text()).toBe(202);
+  const scheduled = await api.post(`/api/v1/flows/${flowId}/schedules`, {
+    headers: { "x-weft-workspace": workspaceId },
+    data: { cron: "0 9 * * 1-5", timezone: "Europe/Berlin", overlapPolicy: "queue_one" },
+  });
+  expect(scheduled.status(), await scheduled.text()).toBe(201);
 
   const viewerEmail = uniqueEmail("viewer");
   const viewer = await playwright.request.newContext({ baseURL });
@@ -209,7 +227,20 @@ test("a viewer sees the webhook's settings and log but no controls to change it"
   }
   await expect(panel.getByRole("switch")).toHaveCount(0);
   for (const role of ["textbox", "spinbutton", "combobox"] as const) await expect(panel.getByRole(role)).toHaveCount(0);
-  await panelShot(page, testInfo, "webhook-viewer");
+
+  // The schedules: listed with their settings and history, nothing to change them with.
+  const schedules = await openPanel(page, "trigger-schedules");
+  const item = schedules.getByTestId("schedule");
+  await expect(item).toHaveCount(1);
+  await expect(item.getByTestId("schedule-cron")).toHaveText("0 9 * * 1-5");
+  await expect(item.getByTestId("schedule-timezone")).toHaveText("Europe/Berlin");
+  await expect(item).toContainText("Queue one run");
+  await expect(item.getByTestId("schedule-next-run").locator("time")).toBeVisible();
+  await item.getByRole("button", { name: "History" }).click();
+  await expect(item.getByTestId("schedule-slots-empty")).toBeVisible();
+  for (const name of ["New schedule", "Edit", "Delete"]) await expect(schedules.getByRole("button", { name })).toHaveCount(0);
+  await expect(schedules.getByRole("switch")).toHaveCount(0);
+  await panelShot(page, testInfo, "webhook-and-schedules-viewer");
 
   // A flow without a webhook: the viewer is told, not offered to create one.
   await page.goto(`/w/${workspaceId}/flows/${withoutWebhook}`);
@@ -218,4 +249,131 @@ test("a viewer sees the webhook's settings and log but no controls to change it"
   await expect(empty.getByRole("button", { name: "Create webhook" })).toHaveCount(0);
   await viewer.dispose();
   await api.dispose();
+});
+
+test.describe("schedules", () => {
+  // A browser in New York: the time zone select starts there, whatever the machine's zone.
+  test.use({ timezoneId: "America/New_York" });
+
+  test("an owner adds a schedule with a live preview of its next five runs, disables it and deletes it", async ({ page, playwright, baseURL }, testInfo) => {
+    const { api, workspaceId } = await ownerWithWorkspace(playwright, baseURL, "Sven Schedule");
+    const flowId = await createFlow(api, workspaceId, "Every five", onSchedule);
+    await page.context().addCookies((await api.storageState()).cookies);
+
+    await page.goto(`/w/${workspaceId}/flows/${flowId}`);
+    await expect(page.locator(".react-flow__node")).toHaveCount(3);
+    const panel = await openPanel(page, "trigger-schedules");
+    await expect(panel.locator("summary")).toContainText("None");
+    await expect(panel.getByTestId("schedules-empty")).toBeVisible();
+    await panel.getByRole("button", { name: "New schedule" }).click();
+    const form = panel.getByRole("form", { name: "New schedule" });
+    await expect(form.getByLabel("Time zone")).toHaveValue("America/New_York");
+
+    // An invalid expression: the server's reason, inline, and no preview.
+    const cron = form.getByLabel("Cron expression");
+    await cron.fill("61 * * * *");
+    await expect(cron).toHaveAttribute("aria-invalid", "true");
+    await expect(form).toContainText("Invalid cron expression");
+    await expect(form.getByTestId("schedule-preview")).toHaveCount(0);
+
+    // A valid one in Berlin: five runs, five minutes apart, shown in Berlin time; the error is gone.
+    await cron.fill("*/5 * * * *");
+    await form.getByLabel("Time zone").selectOption("Europe/Berlin");
+    const runs = form.getByTestId("schedule-preview").locator("time");
+    await expect(runs).toHaveCount(5);
+    await expect(cron).not.toHaveAttribute("aria-invalid", "true");
+    await expect(runs.first()).toHaveText(/GMT\+[12]/);
+    const instants = (await runs.evaluateAll((els) => els.map((el) => el.getAttribute("datetime")))).map((iso) => new Date(iso!).getTime());
+    for (const [i, t] of instants.entries()) {
+      expect(new Date(t).getUTCMinutes() % 5).toBe(0);
+      if (i > 0) expect(t - instants[i - 1]!).toBe(5 * 60_000);
+    }
+    await form.getByLabel("If the previous run is still going").selectOption("allow");
+    await form.getByLabel("Missed slots (after downtime)").selectOption("all");
+    await form.getByLabel("Window (min)").fill("30");
+    await form.getByLabel("At most (runs)").fill("3");
+    await form.getByLabel("Run input (JSON object, optional)").fill('{"report": "weekly"}');
+    await panelShot(page, testInfo, "schedule-form-preview");
+    await form.getByRole("button", { name: "Create schedule" }).click();
+    await expect(form).toHaveCount(0);
+
+    const item = panel.getByTestId("schedule");
+    await expect(item).toHaveCount(1);
+    await expect(item.getByTestId("schedule-cron")).toHaveText("*/5 * * * *");
+    await expect(item.getByTestId("schedule-timezone")).toHaveText("Europe/Berlin");
+    await expect(item).toContainText("Run anyway (overlap)");
+    await expect(item).toContainText("Run all within a window (30 min, at most 3)");
+    await expect(item).toContainText('{"report":"weekly"}');
+    const next = new Date((await item.getByTestId("schedule-next-run").locator("time").getAttribute("datetime"))!);
+    expect(next.getUTCMinutes() % 5).toBe(0);
+    // The first slot after creation: the preview's first, or its second if a slot passed meanwhile.
+    expect(instants.slice(0, 2)).toContain(next.getTime());
+    await expect(panel.locator("summary")).toContainText("1 on");
+    await panelShot(page, testInfo, "schedule-created");
+
+    // Disabled: no next run. Enabled again from the keyboard: a next run again.
+    const enabled = item.getByRole("switch", { name: "Schedule */5 * * * * enabled" });
+    await enabled.click();
+    await expect(enabled).toHaveAttribute("aria-checked", "false");
+    await expect(item.getByTestId("schedule-next-run")).toHaveText("None (disabled)");
+    await expect(panel.locator("summary")).toContainText("Disabled");
+    await panelShot(page, testInfo, "schedule-disabled");
+    const listed = await api.get(`/api/v1/flows/${flowId}/schedules`, { headers: { "x-weft-workspace": workspaceId } });
+    expect(((await listed.json()) as { schedules: { enabled: boolean; nextRunAt: string | null }[] }).schedules).toEqual([
+      expect.objectContaining({ enabled: false, nextRunAt: null }),
+    ]);
+
+    // Edited: the form starts from the saved settings.
+    await item.getByRole("button", { name: "Edit schedule */5 * * * *" }).click();
+    const edit = panel.getByRole("form", { name: "Edit schedule */5 * * * *" });
+    await expect(edit.getByLabel("Time zone")).toHaveValue("Europe/Berlin");
+    await expect(edit.getByTestId("schedule-preview").locator("time")).toHaveCount(5);
+    await edit.getByLabel("Cron expression").fill("0 * * * *");
+    await edit.getByRole("button", { name: "Save schedule" }).click();
+    await expect(edit).toHaveCount(0);
+    await expect(item.getByTestId("schedule-cron")).toHaveText("0 * * * *");
+
+    // Deleted, after a confirmation.
+    await item.getByRole("button", { name: "Delete schedule 0 * * * *" }).click();
+    const confirm = page.getByRole("dialog", { name: "Delete schedule 0 * * * *?" });
+    await confirm.getByRole("button", { name: "Delete schedule" }).click();
+    await expect(confirm).toBeHidden();
+    await expect(panel.getByTestId("schedule")).toHaveCount(0);
+    await expect(panel.getByTestId("schedules-empty")).toBeVisible();
+    await api.dispose();
+  });
+
+  test("a slot that fires shows in the schedule's history with its run, triggered by the schedule", async ({ page, playwright, baseURL }, testInfo) => {
+    // Waits for the next whole minute: the scheduler fires real slots only.
+    test.setTimeout(150_000);
+    const { api, workspaceId } = await ownerWithWorkspace(playwright, baseURL, "Mia Minute");
+    const flowId = await createFlow(api, workspaceId, "Every minute", onSchedule);
+    const created = await api.post(`/api/v1/flows/${flowId}/schedules`, {
+      headers: { "x-weft-workspace": workspaceId },
+      data: { cron: "* * * * *", timezone: "UTC", input: { report: "minutely" } },
+    });
+    expect(created.status(), await created.text()).toBe(201);
+    await page.context().addCookies((await api.storageState()).cookies);
+
+    await page.goto(`/w/${workspaceId}/flows/${flowId}`);
+    const panel = await openPanel(page, "trigger-schedules");
+    const item = panel.getByTestId("schedule");
+    await item.getByRole("button", { name: "History" }).click();
+    await expect(item.getByRole("button", { name: "History" })).toHaveAttribute("aria-expanded", "true");
+    const slot = item.getByTestId("schedule-slot").first();
+    await expect(slot).toHaveAttribute("data-outcome", "started", { timeout: 90_000 });
+    await expect(slot.getByTestId("schedule-slot-execution")).toContainText("(completed)", { timeout: 20_000 });
+    await panelShot(page, testInfo, "schedule-history");
+
+    const slotAt = await slot.locator("time").getAttribute("datetime");
+    await slot.getByTestId("schedule-slot-execution").click();
+    await expect(page.getByTestId("execution-status")).toHaveAttribute("data-status", "completed", { timeout: 20_000 });
+    await expect(page.locator("dt", { hasText: /^Trigger$/ }).locator("xpath=following-sibling::dd")).toHaveText("Schedule");
+    const executionId = page.url().split("/").at(-1)!;
+    const run = await api.get(`/api/v1/executions/${executionId}`, { headers: { "x-weft-workspace": workspaceId } });
+    expect(run.status()).toBe(200);
+    expect(((await run.json()) as { output: unknown }).output).toEqual({ slot: slotAt, report: "minutely" });
+    await snapshot(page, testInfo, "schedule-run");
+    await api.dispose();
+  });
 });
