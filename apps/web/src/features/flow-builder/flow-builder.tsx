@@ -20,6 +20,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { LiveExecution } from "@/features/live-canvas/live-execution";
+import { FlowTriggers } from "@/features/triggers/flow-triggers";
 import { useTRPCClient, type RouterOutputs } from "@/trpc/client";
 import { paletteEntries } from "./blocks";
 import { BlockNode } from "./block-node";
@@ -294,7 +295,10 @@ function Builder({ workspaceId, flow, canEdit, store }: { workspaceId: string; f
           {selected ? (
             <ConfigForm key={selected.id} node={selected} readOnly={!canEdit} onChange={(patch) => updateData(selected.id, patch)} />
           ) : (
-            <p className="text-sm text-muted-foreground">Select a block to configure it.</p>
+            <div className="flex flex-col gap-4">
+              <p className="text-sm text-muted-foreground">Select a block to configure it.</p>
+              <FlowTriggers workspaceId={workspaceId} flowId={flow.id} canEdit={canEdit} />
+            </div>
           )}
         </aside>
       </div>
