@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import { serve, type ServerType } from "@hono/node-server";
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { and, count, createDatabase, createNotifyBus, eq, flowExecutions, flows, webhookInvocations, webhooks, type DatabaseHandle } from "@weft/db";
+import { and, count, createDatabase, createNotifyBus, eq, flowExecutions, flows, sql, webhookInvocations, webhooks, type DatabaseHandle } from "@weft/db";
 import { createExecutionStore } from "@weft/engine";
 import { createTestEngine, edge, node } from "@weft/engine/testing";
 import { createLocalAuthenticator } from "../src/auth/local";
@@ -168,9 +168,19 @@ describe("the secret URL", () => {
 describe("the trigger payload", () => {
   it("gives the run the body, the query and the headers, with credentials redacted", async () => {
     const { path } = await hooked();
-    const res = await send(`${path}?page=2&tag=a&tag=b`, {
+    const res = await send(`${path}?page=2&tag=a&tag=b&token=top-secret`, {
       body: JSON.stringify({ order: 7 }),
-      headers: { authorization: "Bearer top-secret", cookie: "s=top-secret", "x-api-key": "top-secret", "x-shop-token": "top-secret", "x-request-source": "shop" },
+      headers: {
+        authorization: "Bearer top-secret",
+        cookie: "s=top-secret",
+        "x-api-key": "top-secret",
+        "x-shop-token": "top-secret",
+        "x-request-source": "shop",
+        // Proxies repeat the URL (and with it the webhook secret) in headers like these.
+        "x-original-uri": path,
+        referer: `https://proxy.example${path}`,
+        "x-trace": `seen ${path.split("/").pop()!}`,
+      },
     });
     expect(res.status).toBe(202);
     const { executionId } = res.body as Accepted;
@@ -178,7 +188,11 @@ describe("the trigger payload", () => {
     const [execution] = await api.deps.db.select().from(flowExecutions).where(eq(flowExecutions.id, executionId));
     const trigger = (execution!.input as { trigger: { body: unknown; query: unknown; headers: Record<string, string> } }).trigger;
     expect(trigger.body).toEqual({ order: 7 });
-    expect(trigger.query).toEqual({ page: "2", tag: ["a", "b"] });
+    expect(trigger.query).toEqual({ page: "2", tag: ["a", "b"], token: "[redacted]" });
+    expect(trigger.headers["x-original-uri"]).toBeUndefined();
+    expect(trigger.headers.referer).toBeUndefined();
+    expect(trigger.headers["x-trace"]).toBe("seen [redacted]");
+    expect(JSON.stringify(execution)).not.toContain(path.split("/").pop()!);
     expect(trigger.headers["x-request-source"]).toBe("shop");
     expect(trigger.headers.authorization).toBe("[redacted]");
     expect(trigger.headers["x-shop-token"]).toBe("[redacted]");
@@ -230,6 +244,32 @@ describe("Standard Webhooks signatures", () => {
     expect((await send(path, { body, headers: noSignature })).status).toBe(401);
 
     expect(await executionsOf(flowId)).toHaveLength(1);
+  });
+
+  it("verifies the exact bytes of form and text bodies too", async () => {
+    const { flowId, path, signingSecret } = await hooked(echo, { signing: "generate" });
+    const form = "a=1&b=two";
+    const signedForm = await send(path, { body: form, contentType: "application/x-www-form-urlencoded", headers: sign(signingSecret!, form) });
+    expect(signedForm.status, signedForm.text).toBe(202);
+    const text = "line one\nline two";
+    expect((await send(path, { body: text, contentType: "text/plain", headers: sign(signingSecret!, text) })).status).toBe(202);
+    // Signed, but not JSON: the signature holds, the body is a 400, not a 401.
+    const broken = "{nope";
+    const bad = await send(path, { body: broken, headers: sign(signingSecret!, broken) });
+    expect([bad.status, (bad.body as ErrorBody).error.path]).toEqual([400, "body"]);
+    expect(await executionsOf(flowId)).toHaveLength(2);
+  });
+
+  it("does not let unsigned calls use up the rate limit of a signed webhook", async () => {
+    const { flowId, path, signingSecret } = await hooked(echo, { signing: "generate", rateLimitPerMinute: 2 });
+    for (let i = 0; i < 5; i++) expect((await send(path)).status).toBe(401);
+    const body = "{}";
+    expect((await send(path, { body, headers: sign(signingSecret!, body) })).status).toBe(202);
+    expect((await send(path, { body, headers: sign(signingSecret!, body) })).status).toBe(202);
+    expect((await send(path, { body, headers: sign(signingSecret!, body) })).status).toBe(429);
+    // Refusals are logged up to the rate per minute (2), not without bound.
+    const log = await api.deps.db.select().from(webhookInvocations).where(eq(webhookInvocations.flowId, flowId));
+    expect(log.map((l) => l.statusCode).sort()).toEqual([202, 202, 401, 401]);
   });
 
   it("accepts both signing secrets while rotating, and drops the oldest at the next rotation", async () => {
@@ -409,6 +449,30 @@ describe("settings, log, roles and tenancy", () => {
     expect(page.items).toHaveLength(2);
     const rest2 = await callerFor(api.deps, owner.user).webhooks.invocations({ workspaceId: ws, flowId, limit: 2, cursor: page.nextCursor! });
     expect(rest2.items.map((i) => i.statusCode)).toEqual([202]);
+  });
+
+  it("pages through invocations created in the same millisecond without skipping any; a bad cursor is a 400", async () => {
+    const { flowId } = await hooked();
+    const [hook] = await api.deps.db.select().from(webhooks).where(eq(webhooks.flowId, flowId));
+    const base = Date.parse("2026-11-20T10:00:00.123Z");
+    await api.deps.db.execute(sql`
+      insert into webhook_invocations (workspace_id, webhook_id, flow_id, status_code, created_at)
+      select ${ws}::uuid, ${hook!.id}::uuid, ${flowId}::uuid, 202, ${new Date(base).toISOString()}::timestamptz + (i * interval '1 microsecond')
+      from generate_series(1, 7) as i`);
+    const asOwner = callerFor(api.deps, owner.user);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await asOwner.webhooks.invocations({ workspaceId: ws, flowId, limit: 3, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.items.map((i) => i.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toHaveLength(7);
+    expect(new Set(seen).size).toBe(7);
+    await expectTrpcError(asOwner.webhooks.invocations({ workspaceId: ws, flowId, cursor: "junk" }), "BAD_REQUEST");
+    const forged = Buffer.from(JSON.stringify(["2026-11-20T10:00:00.123456Z", "not-a-uuid"])).toString("base64url");
+    const res = await rest<ErrorBody>("GET", `/api/v1/flows/${flowId}/webhook/invocations?cursor=${forged}`, { headers: { cookie: owner.cookie } });
+    expect([res.status, res.body.error.path]).toEqual([400, "cursor"]);
   });
 
   it("lets viewers read the settings but not change them; other workspaces get 404; bad settings are a 400 naming the field", async () => {

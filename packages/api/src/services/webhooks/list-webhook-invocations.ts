@@ -1,6 +1,6 @@
-import { and, desc, eq, lt, or, webhookInvocations } from "@weft/db";
+import { and, desc, eq, webhookInvocations } from "@weft/db";
 import type { Actor, Deps } from "../../lib/context";
-import { AppError } from "../../lib/errors";
+import { afterCursor, encodeCursor, exactTime } from "../../lib/cursor";
 import { parseInput } from "../../lib/validation";
 import { findFlow } from "../flows/find-flow";
 import { findWebhook } from "./find-webhook";
@@ -12,7 +12,6 @@ export async function listWebhookInvocations(deps: Deps, { actor, input }: { act
   await findFlow(deps.db, { workspaceId: actor.workspaceId, flowId });
   const webhook = await findWebhook(deps.db, { workspaceId: actor.workspaceId, flowId });
   if (!webhook) return { items: [], nextCursor: null };
-  const after = cursor ? decodeCursor(cursor) : null;
   const rows = await deps.db
     .select({
       id: webhookInvocations.id,
@@ -24,27 +23,22 @@ export async function listWebhookInvocations(deps: Deps, { actor, input }: { act
       idempotencyKey: webhookInvocations.idempotencyKey,
       deduplicated: webhookInvocations.deduplicated,
       error: webhookInvocations.error,
+      createdAtExact: exactTime(webhookInvocations.createdAt),
     })
     .from(webhookInvocations)
     .where(
       and(
         eq(webhookInvocations.workspaceId, actor.workspaceId),
         eq(webhookInvocations.webhookId, webhook.id),
-        after
-          ? or(lt(webhookInvocations.createdAt, after.at), and(eq(webhookInvocations.createdAt, after.at), lt(webhookInvocations.id, after.id)))
-          : undefined,
+        cursor ? afterCursor(webhookInvocations.createdAt, webhookInvocations.id, cursor) : undefined,
       ),
     )
     .orderBy(desc(webhookInvocations.createdAt), desc(webhookInvocations.id))
     .limit(limit + 1);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  return { items: page, nextCursor: rows.length > limit && last ? `${last.createdAt.toISOString()}_${last.id}` : null };
-}
-
-function decodeCursor(cursor: string): { at: Date; id: string } {
-  const [at, id] = cursor.split("_");
-  const date = new Date(at ?? "");
-  if (!id || Number.isNaN(date.getTime())) throw new AppError("BAD_REQUEST", "cursor: not a cursor from this list", { path: "cursor" });
-  return { at: date, id };
+  return {
+    items: page.map(({ createdAtExact: _exact, ...row }) => row),
+    nextCursor: rows.length > limit && last ? encodeCursor(last.createdAtExact, last.id) : null,
+  };
 }

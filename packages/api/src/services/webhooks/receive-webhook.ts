@@ -29,8 +29,14 @@ const MAX_IDEMPOTENCY_KEY = 255;
 /** Headers never copied into the run: credentials and signatures. */
 const REDACTED = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key", "webhook-signature", "x-hub-signature", "x-hub-signature-256", "stripe-signature"]);
 const SECRET_LOOKING = /(token|secret|password|passwd|signature|api[-_]?key|auth)/i;
-/** Hop-by-hop and transport headers: noise in a run input. */
-const DROPPED = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "te", "trailer", "host", "content-length", "expect"]);
+/**
+ * Dropped: hop-by-hop and transport headers (noise in a run input), and headers in which proxies
+ * repeat the request's URL, which holds the webhook secret.
+ */
+const DROPPED = new Set([
+  "connection", "keep-alive", "transfer-encoding", "upgrade", "te", "trailer", "host", "content-length", "expect",
+  "referer", "x-original-uri", "x-original-url", "x-forwarded-uri", "x-rewrite-url", "x-envoy-original-path", "x-forwarded-path",
+]);
 
 const notFoundResponse = (): WebhookResponse => ({ status: 404, body: errorBody(new AppError("NOT_FOUND", "Not found")) });
 const fail = (error: AppError, headers?: Record<string, string>): WebhookResponse => ({ status: error.status, body: errorBody(error), headers });
@@ -57,14 +63,19 @@ export async function receiveWebhook(deps: Deps, request: WebhookRequest): Promi
   const webhook = row.webhook;
 
   let bytes = 0;
-  const log = async (response: WebhookResponse, extra: { executionId?: string | null; idempotencyKey?: string | null; deduplicated?: boolean } = {}) => {
+  const log = async (response: WebhookResponse, extra: { executionId?: string | null; deduplicated?: boolean } = {}) => {
     const error = response.status >= 400 ? ((response.body as { error?: { message?: string } }).error?.message ?? null) : null;
+    if (error !== null) {
+      // Refusals are logged up to the webhook's rate per minute: whoever holds only the URL cannot
+      // grow the log without bound.
+      const refusals = await hitRateLimit(deps.db, `webhook-refusals:${webhook.id}`, RATE_WINDOW_MS, deps.now());
+      if (refusals.count > webhook.rateLimitPerMinute) return response;
+    }
     await deps.db.insert(webhookInvocations).values({
       workspaceId: webhook.workspaceId,
       webhookId: webhook.id,
       flowId: webhook.flowId,
       executionId: extra.executionId ?? null,
-      idempotencyKey: extra.idempotencyKey ?? null,
       deduplicated: extra.deduplicated ?? false,
       statusCode: response.status,
       latencyMs: Math.round(performance.now() - started),
@@ -73,16 +84,6 @@ export async function receiveWebhook(deps: Deps, request: WebhookRequest): Promi
     });
     return response;
   };
-
-  const limit = await hitRateLimit(deps.db, `webhook:${webhook.id}`, RATE_WINDOW_MS, deps.now());
-  if (limit.count > webhook.rateLimitPerMinute) {
-    const retryAfter = Math.max(1, Math.ceil((limit.resetAt.getTime() - deps.now().getTime()) / 1000));
-    return log(
-      fail(new AppError("TOO_MANY_REQUESTS", `This webhook accepts ${webhook.rateLimitPerMinute} requests per minute; retry in ${retryAfter} s`), {
-        "Retry-After": String(retryAfter),
-      }),
-    );
-  }
 
   const kind = bodyKind(request.headers.get("content-type"));
   if (kind === "unsupported") {
@@ -102,8 +103,19 @@ export async function receiveWebhook(deps: Deps, request: WebhookRequest): Promi
   }
 
   if (webhook.signingSecretsCiphertext.length > 0) {
-    const problem = verifySignature(deps, webhook, request.headers, text);
+    const problem = verifySignature(deps, webhook, request.headers, Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength));
     if (problem) return log(fail(new AppError("UNAUTHORIZED", problem)));
+  }
+
+  // Counted once the caller proved it may send (secret, and signature when required).
+  const limit = await hitRateLimit(deps.db, `webhook:${webhook.id}`, RATE_WINDOW_MS, deps.now());
+  if (limit.count > webhook.rateLimitPerMinute) {
+    const retryAfter = Math.max(1, Math.ceil((limit.resetAt.getTime() - deps.now().getTime()) / 1000));
+    return log(
+      fail(new AppError("TOO_MANY_REQUESTS", `This webhook accepts ${webhook.rateLimitPerMinute} requests per minute; retry in ${retryAfter} s`), {
+        "Retry-After": String(retryAfter),
+      }),
+    );
   }
 
   let body: unknown;
@@ -122,8 +134,8 @@ export async function receiveWebhook(deps: Deps, request: WebhookRequest): Promi
     type: "webhook",
     method: request.method,
     body,
-    query: queryObject(request.url.searchParams),
-    headers: selectedHeaders(request.headers),
+    query: redactSecret(redactQuery(queryObject(request.url.searchParams)), request.secret),
+    headers: redactSecret(selectedHeaders(request.headers), request.secret),
     receivedAt: deps.now().toISOString(),
   };
 
@@ -221,8 +233,19 @@ function selectedHeaders(headers: Headers): Record<string, string> {
   return out;
 }
 
+/** Query parameters whose names look like credentials (`?token=`, `?api_key=`). */
+function redactQuery(query: Record<string, string | string[]>): Record<string, string | string[]> {
+  return Object.fromEntries(Object.entries(query).map(([key, value]) => [key, SECRET_LOOKING.test(key) ? "[redacted]" : value]));
+}
+
+/** The URL secret never reaches a run, wherever a client or proxy repeated it. */
+function redactSecret<T extends Record<string, string | string[]>>(values: T, secret: string): T {
+  const clean = (value: string) => (secret.length > 0 && value.includes(secret) ? value.split(secret).join("[redacted]") : value);
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, Array.isArray(value) ? value.map(clean) : clean(value)])) as T;
+}
+
 /** Null when one of the webhook's signing secrets signed this body (Standard Webhooks), else why not. */
-function verifySignature(deps: Deps, webhook: Webhook, headers: Headers, body: string): string | null {
+function verifySignature(deps: Deps, webhook: Webhook, headers: Headers, body: Buffer): string | null {
   const id = headers.get("webhook-id");
   const timestamp = headers.get("webhook-timestamp");
   const signature = headers.get("webhook-signature");
@@ -230,7 +253,8 @@ function verifySignature(deps: Deps, webhook: Webhook, headers: Headers, body: s
   let reason = "The signature does not match";
   for (const ciphertext of webhook.signingSecretsCiphertext) {
     try {
-      new StandardWebhook(deps.secrets.decrypt(ciphertext)).verify(body, { "webhook-id": id, "webhook-timestamp": timestamp, "webhook-signature": signature });
+      // Over the exact bytes received, whatever the content type (the library would parse JSON otherwise).
+      new StandardWebhook(deps.secrets.decrypt(ciphertext)).verify(body, { "webhook-id": id, "webhook-timestamp": timestamp, "webhook-signature": signature }, { jsonParse: false });
       return null;
     } catch (error) {
       const message = error instanceof Error ? error.message : "";
