@@ -357,6 +357,39 @@ describe("list: search, current node and phase", () => {
     await waitFor(running, ["cancelled", "completed", "failed"]);
   });
 
+  it("steps finished in the same millisecond and commit: the event log says which came last", async () => {
+    const graph = { nodes: [node("in", "source", {}, { phase: "One" }), node("a", "function", {}, { phase: "Two" }), node("b", "sink")], edges: [] };
+    const flowId = await insertFlow(wsA, "Same instant", graph);
+    const at = new Date();
+    /** A finished run whose blocks carry identical timestamps; its events complete `order`. */
+    const seedRun = async (order: string[]) => {
+      const [execution] = await api.deps.db
+        .insert(flowExecutions)
+        .values({ workspaceId: wsA, flowId, graph, status: "completed", startedAt: at, finishedAt: at, nextEventIndex: order.length * 2 })
+        .returning({ id: flowExecutions.id });
+      const executionId = execution!.id;
+      if (order.length === 0) return executionId;
+      await api.deps.db
+        .insert(blockExecutions)
+        .values(order.map((nodeId) => ({ workspaceId: wsA, executionId, nodeId, blockType: "function", status: "completed" as const, startedAt: at, finishedAt: at })));
+      await api.deps.db.insert(executionEvents).values(
+        order.flatMap((nodeId, i) => [
+          { executionId, workspaceId: wsA, eventIndex: 2 * i, type: "node_start", data: { nodeId } },
+          { executionId, workspaceId: wsA, eventIndex: 2 * i + 1, type: "node_complete", data: { nodeId } },
+        ]),
+      );
+      return executionId;
+    };
+    const inThenA = await seedRun(["in", "a"]);
+    const aThenIn = await seedRun(["a", "in"]);
+    const blocksOnly = await seedRun([]);
+    await api.deps.db.insert(blockExecutions).values({ workspaceId: wsA, executionId: blocksOnly, nodeId: "a", blockType: "function", status: "pending" });
+    expect(await rowOf(flowId, inThenA)).toMatchObject({ currentNodeId: "a", phase: "Two", phases: ["One", "Two"] });
+    expect(await rowOf(flowId, aThenIn)).toMatchObject({ currentNodeId: "in", phase: "One" });
+    // Nothing started or finished yet (a pending block only): no current node.
+    expect(await rowOf(flowId, blocksOnly)).toMatchObject({ currentNodeId: null, phase: null });
+  });
+
   it("searches by execution id prefix or flow name, case-insensitive; LIKE wildcards match literally", async () => {
     const blue = await insertFlow(wsA, "Blue Whale 100%", doubler());
     const green = await insertFlow(wsA, "Green_Finch", doubler());

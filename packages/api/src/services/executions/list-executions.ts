@@ -1,4 +1,4 @@
-import { and, blockExecutions, desc, eq, flowExecutions, flows, gte, ilike, inArray, lt, or, sql } from "@weft/db";
+import { and, blockExecutions, desc, eq, executionEvents, flowExecutions, flows, gte, ilike, inArray, lt, or, sql } from "@weft/db";
 import type { Actor, Deps } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import { parseInput } from "../../lib/validation";
@@ -23,8 +23,8 @@ export type ExecutionListItem = {
   error: { code: string; message: string; nodeId?: string } | null;
   retryOfExecutionId: string | null;
   /**
-   * The node the run is at: its running block (the latest started), else the block that completed or
-   * failed last; null before any block started.
+   * The node the run is at: its running block (the one started last), else the node that completed
+   * or failed last (by the event log); null before any node started.
    */
   currentNodeId: string | null;
   /** `data.phase` of the current node in the run's pinned graph; null when it has none. */
@@ -132,32 +132,48 @@ export async function listExecutions(deps: Deps, { actor, input }: { actor: Acto
 }
 
 /**
- * The current node of each execution, in one query for the whole page: per execution the running
- * block started last, else the completed or failed block that finished last (ties: the row written
- * last), with that node's `data.phase` from the execution's pinned graph.
+ * The current node of each execution, in one query for the whole page: its running block (the one
+ * started last), else the node of its last `node_complete` or `node_error` event (the event log, not
+ * the block rows' timestamps, orders steps that finished within the same millisecond or commit), with
+ * that node's `data.phase` from the execution's pinned graph. Both lookups are index scans: block rows
+ * by (workspace_id, execution_id), events backwards along (execution_id, event_index).
  */
 async function currentNodes(deps: Deps, workspaceId: string, executionIds: string[]): Promise<Map<string, CurrentNode>> {
   if (executionIds.length === 0) return new Map();
-  const b = blockExecutions;
   const e = flowExecutions;
-  const latest = deps.db
-    .selectDistinctOn([b.executionId], { executionId: b.executionId, nodeId: b.nodeId })
+  const b = blockExecutions;
+  const ev = executionEvents;
+  // Correlated subqueries, built with the query builder so the outer columns come out qualified.
+  const running = deps.db
+    .select({ nodeId: b.nodeId })
     .from(b)
-    .where(and(eq(b.workspaceId, workspaceId), inArray(b.executionId, executionIds), inArray(b.status, ["running", "completed", "failed"])))
-    .orderBy(b.executionId, sql`(${b.status} = 'running') desc`, sql`coalesce(${b.finishedAt}, ${b.startedAt}, ${b.updatedAt}) desc`, desc(b.updatedAt), desc(b.id))
-    .as("latest");
+    .where(and(eq(b.workspaceId, e.workspaceId), eq(b.executionId, e.id), eq(b.status, "running")))
+    .orderBy(sql`${b.startedAt} desc nulls last`, desc(b.updatedAt))
+    .limit(1);
+  const lastFinished = deps.db
+    .select({ nodeId: sql<string>`${ev.data}->>'nodeId'` })
+    .from(ev)
+    .where(and(eq(ev.executionId, e.id), inArray(ev.type, ["node_complete", "node_error"])))
+    .orderBy(desc(ev.eventIndex))
+    .limit(1);
+  const current = deps.db
+    .select({ executionId: e.id, graph: e.graph, nodeId: sql<string | null>`coalesce((${running}), (${lastFinished}))`.as("node_id") })
+    .from(e)
+    .where(and(eq(e.workspaceId, workspaceId), inArray(e.id, executionIds)))
+    .as("current");
   const rows = await deps.db
     .select({
-      executionId: latest.executionId,
-      nodeId: latest.nodeId,
+      executionId: current.executionId,
+      nodeId: current.nodeId,
       phase: sql<string | null>`(
         select n.node->'data'->>'phase'
-        from jsonb_array_elements(coalesce(${e.graph}->'nodes', '[]'::jsonb)) as n(node)
-        where n.node->>'id' = ${latest.nodeId} and jsonb_typeof(n.node->'data'->'phase') = 'string'
+        from jsonb_array_elements(coalesce(${current.graph}->'nodes', '[]'::jsonb)) as n(node)
+        where n.node->>'id' = ${current.nodeId} and jsonb_typeof(n.node->'data'->'phase') = 'string'
         limit 1
       )`,
     })
-    .from(latest)
-    .innerJoin(e, and(eq(e.id, latest.executionId), eq(e.workspaceId, workspaceId)));
-  return new Map(rows.map((row) => [row.executionId, { nodeId: row.nodeId, phase: row.phase }]));
+    .from(current);
+  const byId = new Map<string, CurrentNode>();
+  for (const row of rows) if (row.nodeId) byId.set(row.executionId, { nodeId: row.nodeId, phase: row.phase });
+  return byId;
 }
