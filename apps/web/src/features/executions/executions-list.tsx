@@ -376,7 +376,7 @@ const ExecutionCard = memo(function ExecutionCard({ workspaceId, row, showPhase 
           {showPhase && row.phase ? <span className="text-muted-foreground"> · {row.phase}</span> : null}
         </div>
       ) : null}
-      <div className="flex gap-3 text-xs text-muted-foreground tabular-nums">
+      <div className="flex flex-wrap gap-x-3 text-xs whitespace-nowrap text-muted-foreground tabular-nums">
         <span>{row.durationMs == null ? (isActive(row.status) ? "running…" : "—") : formatDuration(row.durationMs)}</span>
         <span>{formatTokens(row.tokens)} tokens</span>
         <span>{formatCost(row.costUsd)}</span>
