@@ -19,9 +19,10 @@
  * rasterises in software, so absolute numbers are pessimistic; compare runs on the same machine.
  *
  * React Flow's `onlyRenderVisibleElements` was measured too (a build with it on): at 200 nodes it cut
- * the DOM to the ~40 nodes in view but rendered no faster and panned slightly worse (mounting nodes
- * that scroll into view: a 33 ms frame, 2 dropped, against none), so the builder renders every node.
- * Revisit it for graphs of thousands of nodes.
+ * the DOM to the ~40 nodes in view but neither rendered nor panned/zoomed measurably better (p50 and
+ * p95 16.7 ms either way; the single worst frame varies between runs with the machine's load), and it
+ * mounts nodes as they scroll into view, so the builder renders every node. Revisit it for graphs of
+ * thousands of nodes.
  *
  * Environment: WEFT_BENCH_PORT (default 3190), WEFT_BENCH_DATABASE_URL (default: embedded PGlite),
  * WEFT_BENCH_ITERATIONS (loop items, default 1250).
