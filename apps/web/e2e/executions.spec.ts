@@ -22,6 +22,40 @@ const failingGraph = {
   edges: [edge("in", "boom"), edge("boom", "out")],
 };
 
+type RowData = { row: Record<string, string | undefined>; card: Record<string, string | undefined> };
+
+/**
+ * Walks a windowed list (only the rows in view are in the DOM) from top to bottom: scrolls its box a
+ * screenful at a time, waits two frames for the virtualizer to render, and reads the data attributes
+ * of the rows in view (and of a node card inside each). Returns them by position; a position seen
+ * twice must read the same both times.
+ */
+async function walkWindowedList(list: Locator, rowSelector: string): Promise<Map<number, RowData>> {
+  await list.evaluate((el) => {
+    el.scrollTop = 0;
+  });
+  const seen = new Map<number, RowData>();
+  for (let guard = 0; guard < 1000; guard++) {
+    const { rows, atEnd } = await list.evaluate(async (el, rowSelector) => {
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      const rows = [...el.querySelectorAll<HTMLElement>(rowSelector)].map((r) => ({
+        row: { ...r.dataset },
+        card: { ...r.querySelector<HTMLElement>('[data-testid="node-card"]')?.dataset },
+      }));
+      const atEnd = el.scrollTop + el.clientHeight >= el.scrollHeight - 1;
+      el.scrollTop += Math.max(1, el.clientHeight - 30);
+      return { rows, atEnd };
+    }, rowSelector);
+    for (const data of rows) {
+      const position = Number(data.row.position);
+      if (seen.has(position)) expect(data, `row at position ${position}`).toEqual(seen.get(position));
+      seen.set(position, data);
+    }
+    if (atEnd) break;
+  }
+  return seen;
+}
+
 /**
  * Reads the windowed raw-event list top to bottom and checks it holds exactly 0..N-1, each once: the
  * row at position i carries index i, and every position is seen.
@@ -29,22 +63,23 @@ const failingGraph = {
 async function expectEveryEventOnce(list: Locator) {
   const count = Number(await list.getAttribute("data-count"));
   expect(count).toBeGreaterThan(0);
-  const seen = new Map<number, number>();
-  for (let guard = 0; guard < 500; guard++) {
-    const { rows, atEnd } = await list.evaluate((el) => {
-      const rows = [...el.querySelectorAll<HTMLElement>('[data-testid="event-row"]')].map((r) => [Number(r.dataset.position), Number(r.dataset.index)] as const);
-      const atEnd = el.scrollTop + el.clientHeight >= el.scrollHeight - 1;
-      el.scrollTop += Math.max(1, el.clientHeight - 30);
-      return { rows, atEnd };
-    });
-    for (const [position, index] of rows) {
-      expect(index, `row at position ${position}`).toBe(position);
-      seen.set(position, index);
-    }
-    if (atEnd) break;
-  }
+  const seen = await walkWindowedList(list, '[data-testid="event-row"]');
+  for (const [position, { row }] of seen) expect(Number(row.index), `row at position ${position}`).toBe(position);
   expect([...seen.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: count }, (_, i) => i));
   return count;
+}
+
+/** Every step card of the windowed steps list, in order (positions 0..N-1 all seen, no step twice). */
+async function allSteps(page: Page) {
+  const list = page.getByTestId("steps");
+  const count = Number(await list.getAttribute("data-count"));
+  const seen = await walkWindowedList(list, "li[data-position]");
+  expect([...seen.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: count }, (_, i) => i));
+  const steps = [...seen.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([, { card }]) => ({ nodeId: card.nodeId ?? "", iteration: card.iteration ?? "", status: card.status ?? "" }));
+  expect(new Set(steps.map((s) => `${s.nodeId}#${s.iteration}`)).size, "each step once").toBe(steps.length);
+  return steps;
 }
 
 test("a run is followed live to completion: output, steps, and every event exactly once", async ({ page, playwright, baseURL }, testInfo) => {
@@ -62,8 +97,12 @@ test("a run is followed live to completion: output, steps, and every event exact
   await expect(page.getByRole("heading", { name: "Slow loop" })).toBeVisible();
   await expect(page.getByTestId("execution-status")).toHaveAttribute("data-status", "completed", { timeout: 20_000 });
   await expect(page.getByTestId("execution-output")).toContainText('"count": 20');
-  await expect(page.locator('[data-testid="node-card"][data-node-id="summary"]')).toHaveAttribute("data-status", "completed");
-  await expect(page.locator('[data-testid="node-card"][data-node-id="wait"]')).toHaveCount(20);
+  // The steps list is windowed: walk it. One card per node and loop iteration, each once, all completed.
+  const steps = await allSteps(page);
+  expect(steps.map((s) => s.nodeId).filter((id) => id !== "wait")).toEqual(["in", "each", "summary", "out"]);
+  const waits = steps.filter((s) => s.nodeId === "wait");
+  expect(new Set(waits.map((s) => s.iteration)).size).toBe(20);
+  expect(steps.every((s) => s.status === "completed")).toBe(true);
   await expect(page.getByTestId("stream-viewer")).toContainText("summarising 20");
   // Members act: a finished run offers Retry, not Cancel.
   await expect(page.getByRole("button", { name: "Retry" })).toBeVisible();

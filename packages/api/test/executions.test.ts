@@ -299,6 +299,129 @@ describe("list, byId and events", () => {
   });
 });
 
+describe("list: search, current node and phase", () => {
+  type Row = Awaited<ReturnType<Caller["executions"]["list"]>>["items"][number];
+  const phased = (delayMs: number, code = "return { n: input.n + 1 };"): Graph => ({
+    nodes: [
+      node("in", "source", {}, { phase: "Intake" }),
+      node("calc", "function", { code }, { phase: "Compute" }),
+      node("wait", "delay", { ms: delayMs }, { phase: "Review" }),
+      node("note", "function", { code: "return input;" }),
+      node("out", "sink", {}, { phase: "Review" }),
+    ],
+    edges: [edge("in", "calc"), edge("calc", "wait"), edge("wait", "note"), edge("note", "out")],
+  });
+  const rowOf = async (flowId: string, executionId: string): Promise<Row> => {
+    const { items } = await as(viewerA).executions.list({ workspaceId: wsA, flowId });
+    const row = items.find((i) => i.id === executionId);
+    expect(row, executionId).toBeDefined();
+    return row!;
+  };
+
+  it("each row names its current node (running, else the last finished) and that node's phase from the pinned graph", async () => {
+    const flowId = await insertFlow(wsA, "Phased pipeline", phased(20_000));
+    const running = (await as(ownerA).executions.start({ workspaceId: wsA, flowId, input: { n: 1 } })).executionId;
+    await waitForEvent(running, "node_start", "wait");
+    expect(await rowOf(flowId, running)).toMatchObject({ status: "running", currentNodeId: "wait", phase: "Review", phases: ["Intake", "Compute", "Review"] });
+
+    // A run that finished: its last node (the sink). One that failed: the failed node.
+    await setDraft(flowId, phased(0));
+    const completed = (await as(ownerA).executions.start({ workspaceId: wsA, flowId, input: { n: 1 } })).executionId;
+    expect((await waitFor(completed, ["completed", "failed"])).execution.status).toBe("completed");
+    expect(await rowOf(flowId, completed)).toMatchObject({ currentNodeId: "out", phase: "Review" });
+    await setDraft(flowId, phased(0, "throw new Error('no')"));
+    const failed = (await as(ownerA).executions.start({ workspaceId: wsA, flowId, input: { n: 1 } })).executionId;
+    expect((await waitFor(failed, ["completed", "failed"])).execution.status).toBe("failed");
+    expect(await rowOf(flowId, failed)).toMatchObject({ currentNodeId: "calc", phase: "Compute" });
+
+    // The phase comes from the graph the run pinned, not from the flow's later edits.
+    const renamed = phased(0);
+    for (const n of renamed.nodes as Array<{ data: Record<string, unknown> }>) n.data.phase = "Renamed";
+    await setDraft(flowId, renamed);
+    expect(await rowOf(flowId, failed)).toMatchObject({ currentNodeId: "calc", phase: "Compute", phases: ["Intake", "Compute", "Review"] });
+
+    // A current node without a phase has none; a flow without phases lists none.
+    const plain = await insertFlow(wsA, "Unphased", doubler());
+    const unphased = (await as(ownerA).executions.start({ workspaceId: wsA, flowId: plain, input: { n: 1 } })).executionId;
+    await waitFor(unphased, ["completed", "failed"]);
+    expect(await rowOf(plain, unphased)).toMatchObject({ currentNodeId: "out", phase: null, phases: [] });
+
+    // The whole page in one list call: every row of the flow carries its own current node.
+    const page = await as(ownerA).executions.list({ workspaceId: wsA, flowId });
+    expect(page.items.map((i) => [i.id, i.currentNodeId])).toEqual([
+      [failed, "calc"],
+      [completed, "out"],
+      [running, "wait"],
+    ]);
+    await as(ownerA).executions.cancel({ workspaceId: wsA, executionId: running });
+    await waitFor(running, ["cancelled", "completed", "failed"]);
+  });
+
+  it("steps finished in the same millisecond and commit: the event log says which came last", async () => {
+    const graph = { nodes: [node("in", "source", {}, { phase: "One" }), node("a", "function", {}, { phase: "Two" }), node("b", "sink")], edges: [] };
+    const flowId = await insertFlow(wsA, "Same instant", graph);
+    const at = new Date();
+    /** A finished run whose blocks carry identical timestamps; its events complete `order`. */
+    const seedRun = async (order: string[]) => {
+      const [execution] = await api.deps.db
+        .insert(flowExecutions)
+        .values({ workspaceId: wsA, flowId, graph, status: "completed", startedAt: at, finishedAt: at, nextEventIndex: order.length * 2 })
+        .returning({ id: flowExecutions.id });
+      const executionId = execution!.id;
+      if (order.length === 0) return executionId;
+      await api.deps.db
+        .insert(blockExecutions)
+        .values(order.map((nodeId) => ({ workspaceId: wsA, executionId, nodeId, blockType: "function", status: "completed" as const, startedAt: at, finishedAt: at })));
+      await api.deps.db.insert(executionEvents).values(
+        order.flatMap((nodeId, i) => [
+          { executionId, workspaceId: wsA, eventIndex: 2 * i, type: "node_start", data: { nodeId } },
+          { executionId, workspaceId: wsA, eventIndex: 2 * i + 1, type: "node_complete", data: { nodeId } },
+        ]),
+      );
+      return executionId;
+    };
+    const inThenA = await seedRun(["in", "a"]);
+    const aThenIn = await seedRun(["a", "in"]);
+    const blocksOnly = await seedRun([]);
+    await api.deps.db.insert(blockExecutions).values({ workspaceId: wsA, executionId: blocksOnly, nodeId: "a", blockType: "function", status: "pending" });
+    expect(await rowOf(flowId, inThenA)).toMatchObject({ currentNodeId: "a", phase: "Two", phases: ["One", "Two"] });
+    expect(await rowOf(flowId, aThenIn)).toMatchObject({ currentNodeId: "in", phase: "One" });
+    // Nothing started or finished yet (a pending block only): no current node.
+    expect(await rowOf(flowId, blocksOnly)).toMatchObject({ currentNodeId: null, phase: null });
+  });
+
+  it("searches by execution id prefix or flow name, case-insensitive; LIKE wildcards match literally", async () => {
+    const blue = await insertFlow(wsA, "Blue Whale 100%", doubler());
+    const green = await insertFlow(wsA, "Green_Finch", doubler());
+    const b1 = (await as(ownerA).executions.start({ workspaceId: wsA, flowId: blue, input: { n: 1 } })).executionId;
+    const g1 = (await as(ownerA).executions.start({ workspaceId: wsA, flowId: green, input: { n: 1 } })).executionId;
+    await waitFor(b1, ["completed", "failed"]);
+    await waitFor(g1, ["completed", "failed"]);
+    const a = as(ownerA);
+    const ids = async (search: string) => (await a.executions.list({ workspaceId: wsA, search, limit: 100 })).items.map((i) => i.id);
+
+    expect(await ids("blue whale")).toEqual([b1]);
+    expect(await ids("  WHALE ")).toEqual([b1]);
+    expect(await ids(g1.slice(0, 8))).toEqual([g1]);
+    expect(await ids(g1.toUpperCase())).toEqual([g1]);
+    expect(await ids("100%")).toEqual([b1]);
+    expect(await ids("n_f")).toEqual([g1]);
+    expect(await ids("%")).toEqual([b1]);
+    expect(await ids("_")).toEqual([g1]);
+    expect(await ids("no such flow")).toEqual([]);
+    // Combined with the other filters.
+    expect((await a.executions.list({ workspaceId: wsA, search: "whale", flowId: green })).items).toEqual([]);
+    expect((await a.executions.list({ workspaceId: wsA, search: "whale", status: "completed" })).items.map((i) => i.id)).toEqual([b1]);
+    // REST takes it from the query string.
+    const viaRest = await rest<{ items: Array<{ id: string }> }>("GET", `/api/v1/executions?search=${encodeURIComponent("green_")}`, { headers: bearer(keyA) });
+    expect(viaRest.status, viaRest.text).toBe(200);
+    expect(viaRest.body.items.map((i) => i.id)).toEqual([g1]);
+    // Another workspace never finds A's runs, by name or by id.
+    expect((await as(ownerB).executions.list({ workspaceId: wsB, search: "whale" })).items).toEqual([]);
+    expect((await as(ownerB).executions.list({ workspaceId: wsB, search: b1.slice(0, 8) })).items).toEqual([]);
+  });
+});
+
 describe("actions", () => {
   it("cancels a running execution; cancelling again is 409 naming the status", async () => {
     const flowId = await insertFlow(wsA, "Slow", delayFlow(20_000));

@@ -14,6 +14,7 @@ import { ExecutionActions } from "./execution-actions";
 import { displayStatus, formatCost, formatDuration, formatTokens, isActive, triggerLabel } from "./format";
 import { RawEventList } from "./raw-event-list";
 import { StatusBadge, StatusIcon } from "./status-badge";
+import { StepList } from "./step-list";
 import type { StepState, TimelineState } from "./timeline-state";
 import { useExecutionStream } from "./use-execution-stream";
 
@@ -135,14 +136,9 @@ export function ExecutionTimeline({ workspaceId, initial, canAct }: { workspaceI
         <h2 id="steps-heading" className="text-base font-semibold">
           Steps
         </h2>
-        {steps.length === 0 ? <p className="text-sm text-muted-foreground">No step has started yet.</p> : null}
-        <ol className="flex flex-col gap-2">
-          {steps.map((step) => (
-            <li key={step.key}>
-              <StepCard step={step} block={blocks.get(step.key)} />
-            </li>
-          ))}
-        </ol>
+        {steps.length === 0 ? <p className="text-sm text-muted-foreground">No step has started yet.</p> : (
+          <StepList steps={steps}>{(step) => <StepCard step={step} block={blocks.get(step.key)} />}</StepList>
+        )}
       </section>
 
       <StreamViewer stream={timeline.stream} />
@@ -203,6 +199,7 @@ const StepCard = memo(function StepCard({ step, block }: { step: StepState; bloc
     <div
       data-testid="node-card"
       data-node-id={step.nodeId}
+      data-iteration={step.iteration ?? ""}
       data-status={step.status}
       className={cn("rounded-lg border bg-card text-sm shadow-xs", failed ? "border-destructive/60 bg-destructive/5" : "border-border")}
     >

@@ -20,17 +20,19 @@ export function RawEventList({ events }: { events: readonly StreamEvent[] }) {
       data-count={events.length}
       role="list"
       aria-label="Raw events"
+      // Focusable, so keyboard users can scroll the box with the arrow keys.
+      tabIndex={0}
     >
       <div className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((item) => (
-          <RawEventRow key={item.key} item={events[item.index]!} position={item.index} start={item.start} />
+          <RawEventRow key={item.key} item={events[item.index]!} position={item.index} total={events.length} start={item.start} />
         ))}
       </div>
     </div>
   );
 }
 
-const RawEventRow = memo(function RawEventRow({ item, position, start }: { item: StreamEvent; position: number; start: number }) {
+const RawEventRow = memo(function RawEventRow({ item, position, total, start }: { item: StreamEvent; position: number; total: number; start: number }) {
   const { type, ...data } = item.event;
   const body = JSON.stringify(data);
   return (
@@ -39,6 +41,8 @@ const RawEventRow = memo(function RawEventRow({ item, position, start }: { item:
       data-testid="event-row"
       data-index={item.index}
       data-position={position}
+      aria-posinset={position + 1}
+      aria-setsize={total}
       className="absolute top-0 left-0 flex w-full items-center gap-3 border-b border-border/60 px-3"
       style={{ height: ROW_HEIGHT, transform: `translateY(${start}px)` }}
     >

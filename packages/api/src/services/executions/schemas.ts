@@ -29,6 +29,8 @@ export const ListExecutionsInput = z.object({
   createdFrom: z.coerce.date().optional(),
   /** Created before. */
   createdTo: z.coerce.date().optional(),
+  /** An execution id prefix (hex digits and dashes) or part of the flow's name, case-insensitive. */
+  search: z.string().trim().max(200).optional(),
   /** `nextCursor` of the previous page. */
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
