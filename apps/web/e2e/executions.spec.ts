@@ -1,4 +1,4 @@
-import { expect, test, type Locator } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 import { PASSWORD, createFlow, edge, execute, node, ownerWithWorkspace, snapshot, uniqueEmail } from "./support";
 
 // Executions: a run followed live on its timeline (every event once, in order, also across a dropped

@@ -1,6 +1,6 @@
 import { and, blockExecutions, desc, eq, executionEvents, flowExecutions, flows, gte, ilike, inArray, lt, or, sql } from "@weft/db";
 import type { Actor, Deps } from "../../lib/context";
-import { AppError } from "../../lib/errors";
+import { afterCursor, encodeCursor, exactTime } from "../../lib/cursor";
 import { parseInput } from "../../lib/validation";
 import { ListExecutionsInput } from "./schemas";
 
@@ -39,26 +39,6 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 /** Something that can start an execution id (hex digits and dashes). */
 const ID_PREFIX_RE = /^[0-9a-f-]+$/i;
 
-/** The cursor is the last row's exact (microsecond) creation time and id, opaque to the caller. */
-const encodeCursor = (createdAt: string, id: string) => Buffer.from(JSON.stringify([createdAt, id])).toString("base64url");
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      typeof value[0] === "string" &&
-      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/.test(value[0]) &&
-      typeof value[1] === "string" &&
-      /^[0-9a-f-]{36}$/i.test(value[1])
-    ) {
-      return [value[0], value[1]];
-    }
-  } catch {
-    // fall through
-  }
-  throw new AppError("BAD_REQUEST", "cursor: Invalid cursor", { path: "cursor" });
-}
 
 /** The workspace's executions, newest first (createdAt desc, id desc), with cursor pagination. */
 export async function listExecutions(deps: Deps, { actor, input }: { actor: Actor; input: unknown }): Promise<{ items: ExecutionListItem[]; nextCursor: string | null }> {
@@ -79,8 +59,7 @@ export async function listExecutions(deps: Deps, { actor, input }: { actor: Acto
       : undefined,
   ];
   if (cursor) {
-    const [at, id] = decodeCursor(cursor);
-    conditions.push(or(lt(e.createdAt, sql`${at}::timestamptz`), and(eq(e.createdAt, sql`${at}::timestamptz`), lt(e.id, id))));
+    conditions.push(afterCursor(e.createdAt, e.id, cursor));
   }
   const rows = await deps.db
     .select({
@@ -93,7 +72,7 @@ export async function listExecutions(deps: Deps, { actor, input }: { actor: Acto
       startedAt: e.startedAt,
       finishedAt: e.finishedAt,
       createdAt: e.createdAt,
-      createdAtExact: sql<string>`to_char(${e.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+      createdAtExact: exactTime(e.createdAt),
       durationMs: e.durationMs,
       tokensIn: e.tokensIn,
       tokensOut: e.tokensOut,
