@@ -13,7 +13,7 @@ if (!url || !nowIso) throw new Error("WEFT_CHILD_DATABASE_URL and WEFT_CHILD_NOW
 const now = new Date(nowIso);
 
 const handle = await createDatabase({ url, max: 2 });
-const scheduler = createScheduler({ deps: { db: handle.db, executions: createExecutionStore({ db: handle.db }), now: () => now } });
+const scheduler = createScheduler({ deps: { db: handle.db, executions: createExecutionStore({ db: handle.db }), now: () => now }, now: () => now });
 let stop = false;
 process.stdin.on("end", () => (stop = true));
 process.stdin.resume();

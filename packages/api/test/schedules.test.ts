@@ -4,7 +4,7 @@ import { and, asc, auditLog, count, eq, flowExecutions, scheduleSlots, schedules
 import { createTestEngine, edge, node } from "@weft/engine/testing";
 import { ZodError } from "zod";
 import { AppError, formatPath } from "../src/lib/errors";
-import { createScheduler, type TickResult } from "../src/services/schedules/scheduler";
+import { createScheduler, ScheduleHandlingError, type TickResult } from "../src/services/schedules/scheduler";
 import { createRun } from "../src/services/executions/create-run";
 import { HELD_UNTIL, scheduleRunKey } from "../src/services/schedules/scheduled-runs";
 import type { ScheduleView } from "../src/services/schedules/schedule-view";
@@ -42,8 +42,8 @@ const as = (who: SignedUpUser): Caller => callerFor(api.deps, who.user);
 const headersOf = (who: SignedUpUser, workspaceId = wsA) => ({ cookie: who.cookie, "x-weft-workspace": workspaceId });
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
-/** The scheduler under test: the same clock as the services (api.clock). */
-const scheduler = () => createScheduler({ deps: api.deps });
+/** The scheduler under test: the same (fake) clock as the services (api.clock). */
+const scheduler = () => createScheduler({ deps: api.deps, now: () => api.clock.now });
 const setClock = (iso: string) => {
   api.clock.now = new Date(iso);
 };
@@ -357,6 +357,7 @@ describe("schedules through REST", () => {
 describe("catch-up: a fake clock drives a 1-minute schedule through a 10-minute outage", () => {
   // Created at 12:00:30, fired on time at 12:01, then no scheduler ran until 12:11:30: the slots
   // 12:02 ... 12:11 were missed (12:11 is 30 s late, more than the 10 s grace). Then 12:12 on time.
+  // The slots a policy does not catch up are recorded as `missed` (no run).
   type Policy = { catchupPolicy: "none" | "latest" | "all"; catchupWindowMs?: number; catchupMax?: number };
   const cases: Array<[string, Policy, string[]]> = [
     ["none: missed slots are dropped, the next slot fires", { catchupPolicy: "none" }, []],
@@ -365,6 +366,7 @@ describe("catch-up: a fake clock drives a 1-minute schedule through a 10-minute 
     ["all: at most catchupMax (3), the newest, oldest first", { catchupPolicy: "all", catchupWindowMs: 3_600_000, catchupMax: 3 }, ["12:09", "12:10", "12:11"]],
   ];
   const slot = (hhmm: string) => `2030-02-01T${hhmm}:00.000Z`;
+  const outage = ["12:02", "12:03", "12:04", "12:05", "12:06", "12:07", "12:08", "12:09", "12:10", "12:11"];
 
   it.each(cases)("%s", async (_name, policy, caughtUp) => {
     setClock("2030-02-01T12:00:30Z");
@@ -375,17 +377,18 @@ describe("catch-up: a fake clock drives a 1-minute schedule through a 10-minute 
     expect((await tickAt("2030-02-01T12:01:00Z", schedule.id)).slots.map((s) => [iso(s.slotAt), s.outcome])).toEqual([[slot("12:01"), "started"]]);
     // The outage: nothing ticks until 12:11:30.
     const after = await tickAt("2030-02-01T12:11:30Z", schedule.id);
-    expect(after.slots.map((s) => iso(s.slotAt))).toEqual(caughtUp.map(slot));
-    expect(after.slots.every((s) => s.outcome === "started")).toBe(true);
+    const outageOutcomes = outage.map((at) => [slot(at), caughtUp.includes(at) ? "started" : "missed"]);
+    expect(after.slots.map((s) => [iso(s.slotAt), s.outcome])).toEqual(outageOutcomes);
+    expect(after.slots.filter((s) => s.outcome === "missed").every((s) => s.executionId === null && /catch-up policy/.test(s.error ?? ""))).toBe(true);
     expect((await tickAt("2030-02-01T12:12:00Z", schedule.id)).slots.map((s) => iso(s.slotAt))).toEqual([slot("12:12")]);
     // Ticking again at the same time fires nothing more.
     expect((await tickAt("2030-02-01T12:12:00Z", schedule.id)).slots).toEqual([]);
 
     const expected = ["12:01", ...caughtUp, "12:12"].map(slot);
     const recorded = await slotsOf(schedule.id);
-    expect(recorded.map((s) => [iso(s.slotAt), s.outcome])).toEqual(expected.map((at) => [at, "started"]));
-    // One run per recorded slot, a schedule run, whose input carries the trigger and the schedule's input.
-    for (const s of recorded) {
+    expect(recorded.map((s) => [iso(s.slotAt), s.outcome])).toEqual([[slot("12:01"), "started"], ...outageOutcomes, [slot("12:12"), "started"]]);
+    // One run per started slot, a schedule run, whose input carries the trigger and the schedule's input.
+    for (const s of recorded.filter((r) => r.outcome === "started")) {
       const run = await execution(s.executionId!);
       expect(run).toMatchObject({ flowId, workspaceId: wsA, triggerType: "schedule" });
       expect(run.input).toEqual({ batch: "nightly", trigger: { type: "schedule", scheduleId: schedule.id, slot: iso(s.slotAt), firedAt: expect.any(String) as string } });
@@ -404,7 +407,9 @@ describe("catch-up: a fake clock drives a 1-minute schedule through a 10-minute 
     const history = await as(viewerA).schedules.slots({ workspaceId: wsA, scheduleId: schedule.id, limit: 1 });
     expect(history.items.map((i) => iso(i.slotAt))).toEqual([slot("12:12")]);
     const rest2 = await as(viewerA).schedules.slots({ workspaceId: wsA, scheduleId: schedule.id, cursor: history.nextCursor!, limit: 100 });
-    expect([...history.items, ...rest2.items].map((i) => iso(i.slotAt))).toEqual([...expected].reverse());
+    expect([...history.items, ...rest2.items].map((i) => [iso(i.slotAt), i.outcome])).toEqual(
+      recorded.map((r) => [iso(r.slotAt), r.outcome]).reverse(),
+    );
   });
 
   it("an unknown trigger type is a 400 naming the field", async () => {
@@ -543,6 +548,120 @@ describe("failed slots", () => {
       ["failed", false],
       ["started", true],
     ]);
+  });
+});
+
+describe("backlog, downtime and broken schedules", () => {
+  const slot = "2030-05-01T12:00:00.000Z";
+  async function fiveDue(name: string) {
+    setClock("2030-05-01T11:59:30Z");
+    const flowId = await createFlow(name, simpleFlow);
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await as(memberA).schedules.create({ workspaceId: wsA, flowId, cron: "0 * * * *" })).id);
+    return ids;
+  }
+
+  it("a backlog is not downtime: with batchSize 2, one tick fires all 5 schedules due at one slot, though each pass starts 20 s later", async () => {
+    const ids = await fiveDue("Backlog");
+    // The scheduler's clock moves 20 s per read (once per pass): passes at 12:00:01, 12:00:21, 12:00:41.
+    let clock = new Date("2030-05-01T12:00:01Z").getTime();
+    const reads: string[] = [];
+    const s = createScheduler({
+      deps: api.deps,
+      batchSize: 2,
+      now: () => {
+        const now = new Date(clock);
+        clock += 20_000;
+        reads.push(now.toISOString());
+        return now;
+      },
+    });
+    const { slots } = await s.tick();
+    expect(reads).toEqual(["2030-05-01T12:00:01.000Z", "2030-05-01T12:00:21.000Z", "2030-05-01T12:00:41.000Z"]);
+    expect(slots.map((h) => [h.scheduleId, iso(h.slotAt), h.outcome]).sort()).toEqual(ids.map((id) => [id, slot, "started"]).sort());
+    for (const id of ids) {
+      expect((await slotsOf(id)).map((r) => [iso(r.slotAt), r.outcome])).toEqual([[slot, "started"]]);
+      const [row] = await api.deps.db.select().from(schedules).where(eq(schedules.id, id));
+      expect(iso(row!.nextRunAt)).toBe("2030-05-01T13:00:00.000Z");
+    }
+  });
+
+  it("a tick that stops at maxPassesPerTick leaves a backlog the next tick continues: still on time", async () => {
+    const ids = await fiveDue("Backlog across ticks");
+    let clock = new Date("2030-05-01T12:00:01Z").getTime();
+    const s = createScheduler({
+      deps: api.deps,
+      batchSize: 2,
+      maxPassesPerTick: 1,
+      now: () => {
+        const now = new Date(clock);
+        clock += 20_000;
+        return now;
+      },
+    });
+    const perTick: string[][] = [];
+    for (let i = 0; i < 3; i++) perTick.push((await s.tick()).slots.map((h) => h.outcome));
+    expect(perTick).toEqual([["started", "started"], ["started", "started"], ["started"]]);
+    for (const id of ids) expect((await slotsOf(id)).map((r) => [iso(r.slotAt), r.outcome])).toEqual([[slot, "started"]]);
+  });
+
+  it("true downtime still drops the slot under catch-up policy none, and records it as missed", async () => {
+    const ids = await fiveDue("Downtime");
+    // The first pass after the slot is 30 s late (no scheduler ran at 12:00): every slot is missed.
+    const { slots } = await createScheduler({ deps: api.deps, batchSize: 2, now: () => new Date("2030-05-01T12:00:30Z") }).tick();
+    expect(slots.map((h) => [h.scheduleId, h.outcome, h.executionId]).sort()).toEqual(ids.map((id) => [id, "missed", null]).sort());
+    for (const id of ids) {
+      expect((await slotsOf(id)).map((r) => [iso(r.slotAt), r.outcome, r.executionId])).toEqual([[slot, "missed", null]]);
+    }
+    const history = await as(viewerA).schedules.slots({ workspaceId: wsA, scheduleId: ids[0]! });
+    expect(history.items.map((i) => [iso(i.slotAt), i.outcome, i.executionStatus])).toEqual([[slot, "missed", null]]);
+  });
+
+  it("a schedule that cannot be handled (a corrupt cron in its row) does not block the schedules behind it", async () => {
+    setClock("2030-06-01T11:59:30Z");
+    const flowId = await createFlow("Broken neighbour", simpleFlow);
+    const broken = await as(memberA).schedules.create({ workspaceId: wsA, flowId, cron: "* * * * *" });
+    const healthy = await as(memberA).schedules.create({ workspaceId: wsA, flowId, cron: "* * * * *", overlapPolicy: "allow" });
+    // Written around the API; due first, so it is claimed first.
+    await api.deps.db.update(schedules).set({ cron: "not a cron", nextRunAt: new Date("2030-06-01T11:59:00Z") }).where(eq(schedules.id, broken.id));
+
+    const errors: unknown[] = [];
+    const s = () => createScheduler({ deps: api.deps, batchSize: 1, now: () => api.clock.now, onError: (error) => errors.push(error) });
+    setClock("2030-06-01T12:00:00Z");
+    const first = await s().tick();
+    expect(first.slots.map((h) => [h.scheduleId, iso(h.slotAt), h.outcome])).toEqual([[healthy.id, "2030-06-01T12:00:00.000Z", "started"]]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(ScheduleHandlingError);
+    expect(errors[0]).toMatchObject({ scheduleId: broken.id, retryAt: new Date("2030-06-01T12:01:00Z") });
+    const [row] = await api.deps.db.select().from(schedules).where(eq(schedules.id, broken.id));
+    expect(iso(row!.nextRunAt)).toBe("2030-06-01T12:01:00.000Z");
+    expect(await slotsOf(broken.id)).toEqual([]);
+
+    // The next slot: the broken one fails again (reported), the healthy one fires again.
+    setClock("2030-06-01T12:01:00Z");
+    const second = await s().tick();
+    expect(second.slots.map((h) => [h.scheduleId, iso(h.slotAt), h.outcome])).toEqual([[healthy.id, "2030-06-01T12:01:00.000Z", "started"]]);
+    expect(errors).toHaveLength(2);
+    expect((await slotsOf(healthy.id)).map((r) => r.outcome)).toEqual(["started", "started"]);
+  });
+});
+
+describe("the scheduler's clock", () => {
+  it("without a `now` option, due times are compared to the database's clock, not the process's", async () => {
+    setClock("2030-07-01T12:00:00Z");
+    const flowId = await createFlow("Database clock", simpleFlow);
+    const due = await as(memberA).schedules.create({ workspaceId: wsA, flowId, cron: "* * * * *", catchupPolicy: "latest" });
+    const later = await as(memberA).schedules.create({ workspaceId: wsA, flowId, cron: "* * * * *", catchupPolicy: "latest" });
+    // By the real clock (the database's): one is due this minute, the other only in an hour.
+    const minute = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+    await api.deps.db.update(schedules).set({ nextRunAt: minute }).where(eq(schedules.id, due.id));
+    await api.deps.db.update(schedules).set({ nextRunAt: new Date(minute.getTime() + 3_600_000) }).where(eq(schedules.id, later.id));
+    // The process's clock (deps.now) is far ahead: it would make both due.
+    const { slots } = await createScheduler({ deps: { ...api.deps, now: () => new Date("2100-01-01T00:00:00Z") } }).tick();
+    expect(slots.map((h) => [h.scheduleId, h.outcome])).toEqual([[due.id, "started"]]);
+    expect(slots[0]!.slotAt.getTime()).toBeGreaterThanOrEqual(minute.getTime());
+    expect(slots[0]!.slotAt.getTime()).toBeLessThanOrEqual(Date.now());
+    expect(await slotsOf(later.id)).toEqual([]);
   });
 });
 

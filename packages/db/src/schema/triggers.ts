@@ -85,8 +85,15 @@ export const schedules = pgTable(
 );
 
 /**
- * One row per schedule slot that was handled (fired, queued or skipped): the primary key makes a
- * slot fire at most once, whatever number of schedulers run.
+ * What became of a schedule slot: a run `started`, a held run `queued`, `skipped` by the overlap
+ * policy, `failed` (the run could not be created), or `missed` (not fired: the catch-up policy dropped
+ * it after downtime). Stored as text, so a new value needs no migration.
+ */
+export type ScheduleSlotOutcome = "started" | "queued" | "skipped" | "failed" | "missed";
+
+/**
+ * One row per schedule slot that was handled (fired, queued, skipped or missed): the primary key
+ * makes a slot fire at most once, whatever number of schedulers run.
  */
 export const scheduleSlots = pgTable(
   "schedule_slots",
@@ -99,7 +106,7 @@ export const scheduleSlots = pgTable(
       .notNull()
       .references(() => workspaces.id, { onDelete: "cascade" }),
     executionId: uuid("execution_id").references(() => flowExecutions.id, { onDelete: "set null" }),
-    outcome: text("outcome").$type<"started" | "queued" | "skipped" | "failed">().notNull(),
+    outcome: text("outcome").$type<ScheduleSlotOutcome>().notNull(),
     error: text("error"),
     createdAt: createdAt(),
   },

@@ -19,6 +19,7 @@ const outcomeVariant: Record<Slot["outcome"], "success" | "neutral" | "outline" 
   queued: "neutral",
   skipped: "outline",
   failed: "destructive",
+  missed: "outline",
 };
 
 /** The slots a schedule handled, newest first: time, outcome, the run it started (with its status now). */

@@ -47,8 +47,20 @@ export function nextSlot(expression: string, timezone: string, after: Date): Dat
   return nextSlots(expression, timezone, after, 1)[0] ?? null;
 }
 
-/** Up to `count` slots at or before `atOrBefore`, oldest first. */
-export function latestSlots(expression: string, timezone: string, atOrBefore: Date, count: number): Date[] {
-  // croner's previousRuns is exclusive of its reference and works in whole seconds.
-  return cron(expression, timezone).previousRuns(count, new Date(atOrBefore.getTime() + 1)).reverse();
+/**
+ * The newest `count` (at most) slots in [from, to], oldest first. Walks back from `to` and stops at
+ * `from`, so the usual case (one slot due) costs two steps whatever the expression's period.
+ */
+export function slotsBetween(expression: string, timezone: string, from: Date, to: Date, count: number): Date[] {
+  const c = cron(expression, timezone);
+  const slots: Date[] = [];
+  // croner's previousRuns is exclusive of its reference and works in whole seconds (slots are whole minutes).
+  let before = new Date(to.getTime() + 1);
+  while (slots.length < count) {
+    const [slot] = c.previousRuns(1, before);
+    if (!slot || slot.getTime() < from.getTime()) break;
+    slots.push(slot);
+    before = slot;
+  }
+  return slots.reverse();
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, flowExecutions, lt, scheduleSlots } from "@weft/db";
+import { and, desc, eq, flowExecutions, lt, scheduleSlots, type ScheduleSlotOutcome } from "@weft/db";
 import type { Actor, Deps } from "../../lib/context";
 import { parseInput } from "../../lib/validation";
 import { findSchedule } from "./find-schedule";
@@ -6,7 +6,7 @@ import { ListScheduleSlotsInput } from "./schemas";
 
 export type ScheduleSlotItem = {
   slotAt: Date;
-  outcome: "started" | "queued" | "skipped" | "failed";
+  outcome: ScheduleSlotOutcome;
   executionId: string | null;
   /** The run's status now (null: no run, or it was deleted). */
   executionStatus: string | null;
@@ -14,7 +14,7 @@ export type ScheduleSlotItem = {
   createdAt: Date;
 };
 
-/** The slots a schedule handled (started, queued, skipped, failed), newest first, with cursor pagination. */
+/** The slots a schedule handled (started, queued, skipped, failed, missed), newest first, with cursor pagination. */
 export async function listScheduleSlots(
   deps: Deps,
   { actor, input }: { actor: Actor; input: unknown },

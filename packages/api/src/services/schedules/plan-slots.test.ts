@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planSlots, type PlannedSchedule } from "./plan-slots";
+import { MAX_MISSED_RECORDED, planSlots, type PlannedSchedule } from "./plan-slots";
 
 /** The catch-up rules as a table: a 1-minute schedule whose last slot was 12:00, looked at later. */
 const minutely = (over: Partial<PlannedSchedule> = {}): PlannedSchedule => ({
@@ -26,7 +26,30 @@ describe("planSlots", () => {
   });
 
   it("fires nothing before next_run_at", () => {
-    expect(planSlots(minutely(), at("12:00:59"), grace)).toEqual({ fire: [], lastSlotAt: null, nextRunAt: at("12:01:00") });
+    expect(planSlots(minutely(), at("12:00:59"), grace)).toEqual({ fire: [], missed: [], lastSlotAt: null, nextRunAt: at("12:01:00") });
+  });
+
+  it("measures lateness at seenAt (the start of the chain of passes), not at the pass's now", () => {
+    // The chain started at 12:01:02 (on time); a backlog delayed this schedule's pass to 12:01:40.
+    const backlog = planSlots(minutely(), at("12:01:40"), grace, at("12:01:02"));
+    expect(times(backlog.fire)).toEqual(["12:01:00"]);
+    expect(backlog.missed).toEqual([]);
+    expect(backlog.nextRunAt).toEqual(at("12:02:00"));
+    // Without it, the slot is 40 s old: missed.
+    expect(times(planSlots(minutely(), at("12:01:40"), grace).missed)).toEqual(["12:01:00"]);
+    // A slot that came during the chain is not late at all.
+    const during = planSlots(minutely({ nextRunAt: at("12:02:00") }), at("12:02:30"), grace, at("12:01:02"));
+    expect(times(during.fire)).toEqual(["12:02:00"]);
+    // A chain that starts 30 s after the slot: downtime, missed.
+    expect(times(planSlots(minutely(), at("12:01:40"), grace, at("12:01:30")).missed)).toEqual(["12:01:00"]);
+  });
+
+  it("records at most the newest MAX_MISSED_RECORDED dropped slots", () => {
+    const plan = planSlots(minutely({ nextRunAt: at("10:00:00") }), at("12:30:30"), grace);
+    expect(plan.fire).toEqual([]);
+    expect(plan.missed).toHaveLength(MAX_MISSED_RECORDED);
+    expect(times(plan.missed).at(0)).toBe("10:51:00");
+    expect(times(plan.missed).at(-1)).toBe("12:30:00");
   });
 
   const table: Array<[string, Partial<PlannedSchedule>, string, string[]]> = [
@@ -40,6 +63,10 @@ describe("planSlots", () => {
   it.each(table)("%s", (_name, over, now, expected) => {
     const plan = planSlots(minutely(over), at(now), grace);
     expect(times(plan.fire)).toEqual(expected);
+    // Every other due slot (12:01 up to now's minute) is missed.
+    const due: string[] = [];
+    for (let m = 1; m <= Number(now.slice(3, 5)); m++) due.push(`12:${String(m).padStart(2, "0")}:00`);
+    expect(times(plan.missed)).toEqual(due.filter((slot) => !expected.includes(slot)));
     expect(plan.lastSlotAt).toEqual(at("12:" + now.slice(3, 5) + ":00"));
     expect(plan.nextRunAt).toEqual(new Date(at(now).getTime() - (at(now).getTime() % 60_000) + 60_000));
   });
