@@ -1,4 +1,4 @@
-import { createNotifyBus, type DatabaseHandle } from "@weft/db";
+import { createNotifyBus, eq, flowExecutions, type DatabaseHandle } from "@weft/db";
 import type { ExecutionStatus } from "./core/status";
 import { createWeftEngine, type WeftEngineOptions } from "./create";
 
@@ -38,9 +38,14 @@ export async function createTestEngine(handle: DatabaseHandle, options: Partial<
   async function waitFor(executionId: string, statuses: ExecutionStatus[], timeoutMs = 15_000) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const loaded = await store.load(executionId);
-      if (loaded && statuses.includes(loaded.execution.status)) return loaded;
-      if (Date.now() > deadline) throw new Error(`execution ${executionId} is ${loaded?.execution.status}, not ${statuses.join("/")}, after ${timeoutMs} ms`);
+      // Polls the status alone (one indexed row): loading every block row each time would compete
+      // with the engine for the database — on embedded PGlite, for the very thread it runs on.
+      const [row] = await handle.db.select({ status: flowExecutions.status }).from(flowExecutions).where(eq(flowExecutions.id, executionId));
+      if (row && statuses.includes(row.status)) {
+        const loaded = await store.load(executionId);
+        if (loaded && statuses.includes(loaded.execution.status)) return loaded;
+      }
+      if (Date.now() > deadline) throw new Error(`execution ${executionId} is ${row?.status}, not ${statuses.join("/")}, after ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }
