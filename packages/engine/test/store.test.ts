@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@weft/db/testing";
-import { createNotifyBus, executionEvents, eq, flowExecutions } from "@weft/db";
+import { createNotifyBus, executionEvents, eq, flowExecutions, sql } from "@weft/db";
 import { createExecutionStore, EVENTS_CHANNEL, type ExecutionStore } from "../src/store/execution-store";
 import { LeaseLostError, TransitionRefusedError } from "../src/store/errors";
 import { seedFlow } from "./support";
@@ -48,16 +48,20 @@ describe("execution store", () => {
 
   it("lets exactly one of two racing workers claim an expired lease, and fences the loser out", async () => {
     const execution = await newExecution();
-    await store.claim({ owner: "old", leaseMs: 50, onlyId: execution.id });
+    // Leases are long and expired on purpose (not by sleeping), so a slow machine cannot let one
+    // expire between the two claims of a round.
+    const expireLease = () =>
+      database.db.update(flowExecutions).set({ leaseExpiresAt: sql`now() - interval '1 second'` }).where(eq(flowExecutions.id, execution.id));
+    await store.claim({ owner: "old", leaseMs: 60_000, onlyId: execution.id });
     await store.commit({ executionId: execution.id, owner: "old", from: ["pending"], to: "running", events: [{ type: "execution_start" }] });
-    await sleep(80); // the old owner's lease expires
+    await expireLease();
     for (let round = 0; round < 5; round++) {
       const results = await Promise.all([
-        store.claim({ owner: `a${round}`, leaseMs: 60, onlyId: execution.id }),
-        store.claim({ owner: `b${round}`, leaseMs: 60, onlyId: execution.id }),
+        store.claim({ owner: `a${round}`, leaseMs: 60_000, onlyId: execution.id }),
+        store.claim({ owner: `b${round}`, leaseMs: 60_000, onlyId: execution.id }),
       ]);
       expect(results.filter((r) => r.length === 1)).toHaveLength(1);
-      await sleep(80);
+      await expireLease();
     }
     const [winner] = await store.claim({ owner: "winner", leaseMs: 5000, onlyId: execution.id });
     expect(winner?.leaseOwner).toBe("winner");
