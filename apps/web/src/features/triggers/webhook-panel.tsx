@@ -284,64 +284,45 @@ function SettingsForm({ workspaceId, flowId, webhook, onConfigured }: Props & { 
         )}
       </Field>
       {responseMode === "sync" ? (
-        <Field
+        <NumberField
           id="webhook-sync-timeout"
           label="Sync timeout (ms)"
           hint="Longer runs answer 202 with the execution id."
           error={fieldError(error, "syncTimeoutMs")}
-        >
-          {(control) => (
-            <Input
-              {...control}
-              type="number"
-              inputMode="numeric"
-              min={100}
-              max={120000}
-              step={100}
-              value={syncTimeoutMs}
-              onChange={(e) => {
-                setSyncTimeoutMs(e.target.value);
-                touched();
-              }}
-            />
-          )}
-        </Field>
+          min={100}
+          max={120000}
+          step={100}
+          value={syncTimeoutMs}
+          onChange={(value) => {
+            setSyncTimeoutMs(value);
+            touched();
+          }}
+        />
       ) : null}
-      <Field id="webhook-rate-limit" label="Rate limit (requests per minute)" hint="More answer 429 with Retry-After." error={fieldError(error, "rateLimitPerMinute")}>
-        {(control) => (
-          <Input
-            {...control}
-            type="number"
-            inputMode="numeric"
-            min={1}
-            value={rateLimit}
-            onChange={(e) => {
-              setRateLimit(e.target.value);
-              touched();
-            }}
-          />
-        )}
-      </Field>
-      <Field
+      <NumberField
+        id="webhook-rate-limit"
+        label="Rate limit (requests per minute)"
+        hint="More answer 429 with Retry-After."
+        error={fieldError(error, "rateLimitPerMinute")}
+        min={1}
+        value={rateLimit}
+        onChange={(value) => {
+          setRateLimit(value);
+          touched();
+        }}
+      />
+      <NumberField
         id="webhook-max-body"
         label="Max body size (bytes)"
         hint={`${formatBytes(Number(maxBody) || 0)}; larger bodies answer 413.`}
         error={fieldError(error, "maxBodyBytes")}
-      >
-        {(control) => (
-          <Input
-            {...control}
-            type="number"
-            inputMode="numeric"
-            min={1}
-            value={maxBody}
-            onChange={(e) => {
-              setMaxBody(e.target.value);
-              touched();
-            }}
-          />
-        )}
-      </Field>
+        min={1}
+        value={maxBody}
+        onChange={(value) => {
+          setMaxBody(value);
+          touched();
+        }}
+      />
       <div className="flex items-center gap-2">
         <Button type="submit" size="sm" pending={save.isPending} disabled={!dirty}>
           Save settings
@@ -351,6 +332,46 @@ function SettingsForm({ workspaceId, flowId, webhook, onConfigured }: Props & { 
         </span>
       </div>
     </form>
+  );
+}
+
+/** A labelled whole-number input whose value is kept as the typed text. */
+function NumberField({
+  id,
+  label,
+  hint,
+  error,
+  min,
+  max,
+  step,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  hint: string;
+  error: string | null;
+  min: number;
+  max?: number;
+  step?: number;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Field id={id} label={label} hint={hint} error={error}>
+      {(control) => (
+        <Input
+          {...control}
+          type="number"
+          inputMode="numeric"
+          min={min}
+          max={max}
+          step={step}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+    </Field>
   );
 }
 
