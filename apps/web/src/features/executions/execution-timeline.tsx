@@ -15,7 +15,7 @@ import { displayStatus, formatCost, formatDuration, formatTokens, isActive, trig
 import { RawEventList } from "./raw-event-list";
 import { StatusBadge, StatusIcon } from "./status-badge";
 import { StepList } from "./step-list";
-import type { StepState, TimelineState } from "./timeline-state";
+import { stepKey, withStoredBlocks, type StepState, type TimelineState } from "./timeline-state";
 import { useExecutionStream } from "./use-execution-stream";
 
 export type ExecutionDetail = RouterOutputs["executions"]["byId"];
@@ -58,8 +58,8 @@ export function ExecutionTimeline({ workspaceId, initial, canAct }: { workspaceI
   const error = timeline.error ?? (detail.status === "failed" ? (detail.error) : null);
 
   const blocks = new Map<string, BlockRow>();
-  for (const b of detail.blocks) blocks.set(`${b.nodeId}#${b.iteration ?? ""}`, b);
-  const steps = mergeSteps(timeline.steps, detail.blocks);
+  for (const b of detail.blocks) blocks.set(stepKey(b.nodeId, b.iteration), b);
+  const steps = withStoredBlocks(timeline.steps, detail.blocks);
 
   return (
     <div className="flex flex-col gap-6">
@@ -160,32 +160,6 @@ function Metric({ label, children }: { label: string; children: React.ReactNode 
       <dd className="tabular-nums">{children}</dd>
     </div>
   );
-}
-
-/** Steps from the events, plus stored blocks the events have not described (a run followed before it started). */
-function mergeSteps(steps: readonly StepState[], blocks: readonly BlockRow[]): StepState[] {
-  const seen = new Set(steps.map((s) => s.key));
-  const extra: StepState[] = [];
-  for (const b of blocks) {
-    const key = `${b.nodeId}#${b.iteration ?? ""}`;
-    if (seen.has(key)) continue;
-    extra.push({
-      key,
-      nodeId: b.nodeId,
-      iteration: b.iteration,
-      blockType: b.blockType,
-      status: (b.status) ?? "pending",
-      attempt: b.attempt,
-      output: b.output,
-      error: b.error,
-      durationMs: b.metrics.durationMs,
-      metrics: b.metrics,
-      text: "",
-      logs: [],
-      retries: 0,
-    });
-  }
-  return extra.length ? [...steps, ...extra] : (steps as StepState[]);
 }
 
 const isAiBlock = (type: string | null) => type === "ai" || type === "llm" || (type?.startsWith("ai") ?? false);

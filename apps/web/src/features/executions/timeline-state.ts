@@ -20,6 +20,53 @@ export type StepState = {
   skippedReason?: string;
 };
 
+const stepStatuses: readonly StepState["status"][] = ["pending", "running", "completed", "failed", "skipped", "waiting"];
+const isStepStatus = (s: unknown): s is StepState["status"] => typeof s === "string" && (stepStatuses as readonly string[]).includes(s);
+
+/** A step's key: its node and loop iteration. */
+export const stepKey = (nodeId: string, iteration: string | null) => `${nodeId}#${iteration ?? ""}`;
+
+/** A stored block execution as `executions.byId` returns it (the part a step is built from). */
+export type StoredBlock = {
+  nodeId: string;
+  iteration: string | null;
+  blockType: string | null;
+  status: string | null;
+  attempt: number;
+  output: unknown;
+  error: unknown;
+  metrics: NonNullable<StepState["metrics"]> & { durationMs: number | null };
+};
+
+/**
+ * Steps from the events, plus stored blocks the events have not described (the log may still be
+ * loading, or the run was followed before it started). Unchanged (the same array) when there are none.
+ */
+export function withStoredBlocks(steps: readonly StepState[], blocks: readonly StoredBlock[]): readonly StepState[] {
+  const seen = new Set(steps.map((s) => s.key));
+  const extra: StepState[] = [];
+  for (const b of blocks) {
+    const key = stepKey(b.nodeId, b.iteration);
+    if (seen.has(key)) continue;
+    extra.push({
+      key,
+      nodeId: b.nodeId,
+      iteration: b.iteration,
+      blockType: b.blockType,
+      status: isStepStatus(b.status) ? b.status : "pending",
+      attempt: b.attempt,
+      output: b.output,
+      error: (b.error as StepState["error"]) ?? null,
+      durationMs: b.metrics.durationMs,
+      metrics: b.metrics,
+      text: "",
+      logs: [],
+      retries: 0,
+    });
+  }
+  return extra.length ? [...steps, ...extra] : steps;
+}
+
 /** The run as its events describe it, built incrementally (only the steps an event touches get new objects). */
 export type TimelineState = {
   count: number;
@@ -70,7 +117,7 @@ export function advanceTimeline(state: TimelineState, events: readonly StreamEve
     const nodeId = str(e.nodeId);
     if (!nodeId) return;
     const iteration = str(e.iteration);
-    const key = `${nodeId}#${iteration ?? ""}`;
+    const key = stepKey(nodeId, iteration);
     let at = index.get(key);
     if (at === undefined) {
       at = next.steps.length;

@@ -45,6 +45,10 @@ type FieldKind =
   | "objectList"
   | "json";
 type FieldSpec = { key: string; kind: FieldKind; required: boolean; schema: PropertySchema };
+/** What every field editor takes: the field, its value and error, and where a new value goes. */
+type FieldEditorProps = { id: string; field: FieldSpec; value: unknown; error: string | null; onChange: (value: unknown) => void };
+/** How a column of a row editor is edited: a plain input, or CodeMirror for code or a prompt. */
+type ColumnKind = "string" | "code" | "prompt";
 
 // Config keys with a dedicated editor. Code and expressions (JavaScript run in the sandbox) and
 // prompts (templates) get CodeMirror; other long text a textarea.
@@ -201,16 +205,11 @@ function ConfigField({
   connectionId,
   columnKind,
   onChange,
-}: {
-  id: string;
-  field: FieldSpec;
-  value: unknown;
-  error: string | null;
+}: FieldEditorProps & {
   pathErrors: Map<string, string>;
   readOnly: boolean;
   connectionId: string | undefined;
-  columnKind: (column: string) => "string" | "code" | "prompt";
-  onChange: (value: unknown) => void;
+  columnKind: (column: string) => ColumnKind;
 }) {
   const label = <FieldLabel field={field} />;
   const text = typeof value === "string" ? value : "";
@@ -233,18 +232,17 @@ function ConfigField({
     case "code":
     case "prompt":
       return (
-        <EditorField id={id} label={label} error={error} hint={field.kind === "prompt" ? "A template: {{ input.x }}, {{ nodes.<id>.output }}" : undefined}>
-          {(aria) => (
-            <CodeEditor
-              {...aria}
-              testId={`${id}-editor`}
-              language={field.kind === "code" ? "javascript" : "text"}
-              value={text}
-              readOnly={readOnly}
-              onChange={(next) => onChange(emptyToUndefined(next))}
-            />
-          )}
-        </EditorField>
+        <CodeField
+          id={id}
+          label={label}
+          error={error}
+          hint={field.kind === "prompt" ? "A template: {{ input.x }}, {{ nodes.<id>.output }}" : undefined}
+          kind={field.kind}
+          testId={`${id}-editor`}
+          value={text}
+          readOnly={readOnly}
+          onChange={(next) => onChange(emptyToUndefined(next))}
+        />
       );
     case "number":
       return (
@@ -312,19 +310,29 @@ function ConfigField({
   }
 }
 
-/** A label, error and hint around a CodeMirror editor (labelled by id: it is not a form control). */
-function EditorField({
+/** CodeMirror for code (JavaScript) or a prompt (a template), with a label, error and hint (labelled by id: it is not a form control). */
+function CodeField({
   id,
   label,
   error,
   hint,
-  children,
+  kind,
+  value,
+  readOnly,
+  minHeight,
+  testId,
+  onChange,
 }: {
   id: string;
   label: ReactNode;
   error: string | null;
   hint?: string;
-  children: (aria: { id: string; labelledBy: string; describedBy?: string; invalid?: boolean }) => ReactNode;
+  kind: "code" | "prompt";
+  value: string;
+  readOnly: boolean;
+  minHeight?: string;
+  testId?: string;
+  onChange: (value: string) => void;
 }) {
   const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
   return (
@@ -333,7 +341,18 @@ function EditorField({
       <Label id={`${id}-label`} htmlFor={id} onClick={() => document.getElementById(id)?.querySelector<HTMLElement>(".cm-content")?.focus()}>
         {label}
       </Label>
-      {children({ id, labelledBy: `${id}-label`, describedBy, invalid: error ? true : undefined })}
+      <CodeEditor
+        id={id}
+        labelledBy={`${id}-label`}
+        describedBy={describedBy}
+        invalid={error ? true : undefined}
+        testId={testId}
+        language={kind === "code" ? "javascript" : "text"}
+        minHeight={minHeight}
+        value={value}
+        readOnly={readOnly}
+        onChange={onChange}
+      />
       {error ? (
         <p id={`${id}-error`} className="text-sm text-destructive">
           {error}
@@ -468,6 +487,9 @@ function RowGroup({
   );
 }
 
+/** A row editor's value: an emptied optional list is left out of the config. */
+const listValue = <T,>(field: FieldSpec, items: T[]): T[] | undefined => (items.length === 0 && !field.required ? undefined : items);
+
 /** Whether some error belongs to one of the field's rows (shown there rather than under the group). */
 const hasRowErrors = (pathErrors: Map<string, string>, key: string) => [...pathErrors.keys()].some((path) => path.startsWith(`${key}.`));
 
@@ -488,18 +510,13 @@ function StringListField({
   pathErrors,
   suggestionsFor,
   onChange,
-}: {
-  id: string;
-  field: FieldSpec;
-  value: unknown;
-  error: string | null;
+}: FieldEditorProps & {
   pathErrors: Map<string, string>;
   suggestionsFor: string | undefined;
-  onChange: (value: unknown) => void;
 }) {
   const items = Array.isArray(value) ? value.map((v) => (typeof v === "string" ? v : JSON.stringify(v))) : [];
   const { models } = useModelSuggestions(suggestionsFor);
-  const emit = (next: string[]) => onChange(next.length === 0 && !field.required ? undefined : next);
+  const emit = (next: string[]) => onChange(listValue(field, next));
   return (
     <RowGroup id={id} field={field} error={hasRowErrors(pathErrors, field.key) ? null : error} addLabel={`Add to ${field.key}`} onAdd={() => emit([...items, ""])}>
       {items.map((item, i) => {
@@ -541,7 +558,7 @@ const rowsOf = (value: unknown): Row[] =>
  * A record of strings (HTTP headers): name/value rows. The rows are local state (a half-typed row
  * has no key yet); they are read again from the config when it changes from elsewhere (undo).
  */
-function KeyValueField({ id, field, value, error, onChange }: { id: string; field: FieldSpec; value: unknown; error: string | null; onChange: (value: unknown) => void }) {
+function KeyValueField({ id, field, value, error, onChange }: FieldEditorProps) {
   const [state, setState] = useState(() => ({ source: value, rows: rowsOf(value) }));
   if (state.source !== value) setState({ source: value, rows: rowsOf(value) });
   const rows = state.source === value ? state.rows : rowsOf(value);
@@ -597,19 +614,14 @@ function ObjectListField({
   readOnly,
   columnKind,
   onChange,
-}: {
-  id: string;
-  field: FieldSpec;
-  value: unknown;
-  error: string | null;
+}: FieldEditorProps & {
   pathErrors: Map<string, string>;
   readOnly: boolean;
-  columnKind: (column: string) => "string" | "code" | "prompt";
-  onChange: (value: unknown) => void;
+  columnKind: (column: string) => ColumnKind;
 }) {
   const items = Array.isArray(value) ? value.map((v) => (v && typeof v === "object" ? (v as Record<string, unknown>) : {})) : [];
   const columns = Object.keys(field.schema.items?.properties ?? {});
-  const emit = (next: Record<string, unknown>[]) => onChange(next.length === 0 && !field.required ? undefined : next);
+  const emit = (next: Record<string, unknown>[]) => onChange(listValue(field, next));
   const setCell = (i: number, column: string, cell: string) => emit(items.map((item, j) => (j === i ? { ...item, [column]: cell } : item)));
   return (
     <RowGroup
@@ -640,18 +652,17 @@ function ObjectListField({
               );
             }
             return (
-              <EditorField key={column} id={cellId} label={column} error={cellError}>
-                {(aria) => (
-                  <CodeEditor
-                    {...aria}
-                    language={kind === "code" ? "javascript" : "text"}
-                    minHeight="2rem"
-                    value={cell}
-                    readOnly={readOnly}
-                    onChange={(next) => setCell(i, column, next)}
-                  />
-                )}
-              </EditorField>
+              <CodeField
+                key={column}
+                id={cellId}
+                label={column}
+                error={cellError}
+                kind={kind}
+                minHeight="2rem"
+                value={cell}
+                readOnly={readOnly}
+                onChange={(next) => setCell(i, column, next)}
+              />
             );
           })}
         </div>
@@ -671,14 +682,7 @@ function JsonField({
   value,
   error,
   onChange,
-}: {
-  id: string;
-  label: React.ReactNode;
-  field: FieldSpec;
-  value: unknown;
-  error: string | null;
-  onChange: (value: unknown) => void;
-}) {
+}: FieldEditorProps & { label: ReactNode }) {
   const acceptsText = field.schema.type === undefined;
   const format = (v: unknown) => (v === undefined ? "" : typeof v === "string" && acceptsText ? v : JSON.stringify(v, null, 2));
   // The text is local (it may be half-typed JSON); a change from elsewhere (undo) replaces it.

@@ -24,7 +24,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useTRPC, type RouterOutputs } from "@/trpc/client";
 import { formatCost, formatDuration, formatTokens, isActive } from "@/features/executions/format";
 import { StatusBadge } from "@/features/executions/status-badge";
-import type { StepState } from "@/features/executions/timeline-state";
+import { withStoredBlocks, type StepState } from "@/features/executions/timeline-state";
 import { toCanvas } from "@/features/flow-builder/store";
 import { LiveNode } from "./live-node";
 import {
@@ -32,7 +32,6 @@ import {
   applyRuns,
   elapsedMs,
   nodeRuns,
-  runSteps,
   runTotals,
   type BaseNode,
   type LiveFlowEdge,
@@ -117,7 +116,7 @@ export function LiveCanvas({
   className?: string;
 }) {
   const base = useMemo<Base>(() => toCanvas(run.graph ?? emptyGraph), [run.graph]);
-  const merged = useMemo(() => runSteps(steps, run.blocks), [steps, run.blocks]);
+  const merged = useMemo(() => withStoredBlocks(steps, run.blocks), [steps, run.blocks]);
   const runs = useMemo(() => nodeRuns(merged), [merged]);
   const nodeIds = useMemo(() => base.nodes.map((n) => n.id), [base.nodes]);
   const totals = useMemo(() => runTotals(nodeIds, runs, merged, run.metrics), [nodeIds, runs, merged, run.metrics]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { StepState } from "../executions/timeline-state";
-import { applyFlows, applyRuns, edgeFlow, elapsedMs, nodeRuns, runSteps, runTotals, type BaseNode, type NodeRun, type RunStep } from "./run-view";
+import { applyFlows, applyRuns, edgeFlow, elapsedMs, nodeRuns, runTotals, type BaseNode, type NodeRun, type RunStep } from "./run-view";
 
 const step = (nodeId: string, status: StepState["status"], extra: Partial<StepState> = {}): StepState => ({
   key: `${nodeId}#${extra.iteration ?? ""}`,
@@ -40,24 +40,6 @@ describe("nodeRuns", () => {
     expect(nodeRuns([iteration("b", 0, "skipped"), iteration("b", 1, "skipped")]).get("b")?.status).toBe("skipped");
     expect(nodeRuns([iteration("b", 0, "skipped"), iteration("b", 1, "completed")]).get("b")?.status).toBe("completed");
     expect(nodeRuns([step("gate", "waiting")]).get("gate")?.status).toBe("waiting");
-  });
-});
-
-describe("runSteps", () => {
-  it("adds stored block rows the events have not described", () => {
-    const metrics = { durationMs: 7, tokensIn: null, tokensOut: null, costUsd: null };
-    const steps = [step("in", "completed")];
-    const merged = runSteps(steps, [
-      { nodeId: "in", iteration: null, status: "completed", error: null, metrics },
-      { nodeId: "out", iteration: null, status: "running", error: null, metrics },
-      { nodeId: "odd", iteration: null, status: "weird", error: null, metrics },
-    ]);
-    expect(merged.map((s) => [s.nodeId, s.status])).toEqual([
-      ["in", "completed"],
-      ["out", "running"],
-      ["odd", "pending"],
-    ]);
-    expect(runSteps(steps, [])).toBe(steps);
   });
 });
 

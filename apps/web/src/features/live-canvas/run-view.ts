@@ -25,39 +25,8 @@ export type NodeRun = {
 
 export const pendingRun: NodeRun = { status: "pending", durationMs: null, iterations: 0, error: null };
 
-/** The part of a step the live view reads: an event-built StepState or a stored block row. */
+/** The part of a step the live view reads (see withStoredBlocks for the steps of stored block rows). */
 export type RunStep = Pick<StepState, "key" | "nodeId" | "iteration" | "status" | "durationMs" | "error" | "metrics">;
-
-/** A stored block execution as `executions.byId` returns it. */
-export type StoredBlock = {
-  nodeId: string;
-  iteration: string | null;
-  status: string | null;
-  error: unknown;
-  metrics: { durationMs: number | null; tokensIn: number | null; tokensOut: number | null; costUsd: number | null };
-};
-
-const isRunStatus = (s: unknown): s is NodeRunStatus => typeof s === "string" && (nodeRunStatuses as readonly string[]).includes(s);
-
-/** Steps from the events, plus stored rows the events have not described (the log may still be loading). */
-export function runSteps(steps: readonly StepState[], blocks: readonly StoredBlock[]): readonly RunStep[] {
-  const seen = new Set(steps.map((s) => s.key));
-  const extra: RunStep[] = [];
-  for (const b of blocks) {
-    const key = `${b.nodeId}#${b.iteration ?? ""}`;
-    if (seen.has(key)) continue;
-    extra.push({
-      key,
-      nodeId: b.nodeId,
-      iteration: b.iteration,
-      status: isRunStatus(b.status) ? b.status : "pending",
-      durationMs: b.metrics.durationMs,
-      error: (b.error as RunStep["error"]) ?? null,
-      metrics: b.metrics,
-    });
-  }
-  return extra.length ? [...steps, ...extra] : steps;
-}
 
 const errorText = (error: RunStep["error"]) => error?.message ?? error?.code ?? "Failed";
 

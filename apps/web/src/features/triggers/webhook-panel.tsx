@@ -48,7 +48,7 @@ export function WebhookPanel({ workspaceId, flowId, canEdit }: { workspaceId: st
     if (result.path) setUrl(`${window.location.origin}${result.path}`);
     if (result.signingSecret) setSigningSecret(result.signingSecret);
   };
-  const create = useMutation(trpc.webhooks.configure.mutationOptions({ onSuccess: onConfigured }));
+  const create = useConfigure(onConfigured);
 
   if (query.isPending) return <p className="text-sm text-muted-foreground">Loading…</p>;
   if (query.isError) return <Alert variant="error">{query.error.message}</Alert>;
@@ -130,9 +130,21 @@ export function WebhookPanel({ workspaceId, flowId, canEdit }: { workspaceId: st
 
 type Props = { workspaceId: string; flowId: string; onConfigured: (result: Configured) => void };
 
-function EnabledRow({ workspaceId, flowId, webhook, canEdit, onConfigured }: Props & { webhook: Webhook; canEdit: boolean }) {
+/** The webhook's configure mutation: its result goes to `onConfigured` (cache, shown-once values), then to `then`. */
+function useConfigure(onConfigured: (result: Configured) => void, then?: () => void) {
   const trpc = useTRPC();
-  const toggle = useMutation(trpc.webhooks.configure.mutationOptions({ onSuccess: onConfigured }));
+  return useMutation(
+    trpc.webhooks.configure.mutationOptions({
+      onSuccess: (result) => {
+        onConfigured(result);
+        then?.();
+      },
+    }),
+  );
+}
+
+function EnabledRow({ workspaceId, flowId, webhook, canEdit, onConfigured }: Props & { webhook: Webhook; canEdit: boolean }) {
+  const toggle = useConfigure(onConfigured);
   return (
     <div className="flex flex-col gap-1">
       <div className="flex items-center justify-between gap-2">
@@ -160,16 +172,8 @@ function EnabledRow({ workspaceId, flowId, webhook, canEdit, onConfigured }: Pro
 }
 
 function RotateUrl({ workspaceId, flowId, onConfigured }: Props) {
-  const trpc = useTRPC();
   const [confirming, setConfirming] = useState(false);
-  const rotate = useMutation(
-    trpc.webhooks.configure.mutationOptions({
-      onSuccess: (result) => {
-        onConfigured(result);
-        setConfirming(false);
-      },
-    }),
-  );
+  const rotate = useConfigure(onConfigured, () => setConfirming(false));
   return (
     <>
       <Button
@@ -224,20 +228,12 @@ function CurlExample({ url, real, signed }: { url: string; real: boolean; signed
 const settingsFields = ["responseMode", "syncTimeoutMs", "rateLimitPerMinute", "maxBodyBytes"] as const;
 
 function SettingsForm({ workspaceId, flowId, webhook, onConfigured }: Props & { webhook: Webhook }) {
-  const trpc = useTRPC();
   const [responseMode, setResponseMode] = useState(webhook.responseMode);
   const [syncTimeoutMs, setSyncTimeoutMs] = useState(String(webhook.syncTimeoutMs));
   const [rateLimit, setRateLimit] = useState(String(webhook.rateLimitPerMinute));
   const [maxBody, setMaxBody] = useState(String(webhook.maxBodyBytes));
   const [saved, setSaved] = useState(false);
-  const save = useMutation(
-    trpc.webhooks.configure.mutationOptions({
-      onSuccess: (result) => {
-        onConfigured(result);
-        setSaved(true);
-      },
-    }),
-  );
+  const save = useConfigure(onConfigured, () => setSaved(true));
   const error = fromTRPCError(save.error);
   const topError = formError(error, settingsFields);
   const dirty =
@@ -284,64 +280,45 @@ function SettingsForm({ workspaceId, flowId, webhook, onConfigured }: Props & { 
         )}
       </Field>
       {responseMode === "sync" ? (
-        <Field
+        <NumberField
           id="webhook-sync-timeout"
           label="Sync timeout (ms)"
           hint="Longer runs answer 202 with the execution id."
           error={fieldError(error, "syncTimeoutMs")}
-        >
-          {(control) => (
-            <Input
-              {...control}
-              type="number"
-              inputMode="numeric"
-              min={100}
-              max={120000}
-              step={100}
-              value={syncTimeoutMs}
-              onChange={(e) => {
-                setSyncTimeoutMs(e.target.value);
-                touched();
-              }}
-            />
-          )}
-        </Field>
+          min={100}
+          max={120000}
+          step={100}
+          value={syncTimeoutMs}
+          onChange={(value) => {
+            setSyncTimeoutMs(value);
+            touched();
+          }}
+        />
       ) : null}
-      <Field id="webhook-rate-limit" label="Rate limit (requests per minute)" hint="More answer 429 with Retry-After." error={fieldError(error, "rateLimitPerMinute")}>
-        {(control) => (
-          <Input
-            {...control}
-            type="number"
-            inputMode="numeric"
-            min={1}
-            value={rateLimit}
-            onChange={(e) => {
-              setRateLimit(e.target.value);
-              touched();
-            }}
-          />
-        )}
-      </Field>
-      <Field
+      <NumberField
+        id="webhook-rate-limit"
+        label="Rate limit (requests per minute)"
+        hint="More answer 429 with Retry-After."
+        error={fieldError(error, "rateLimitPerMinute")}
+        min={1}
+        value={rateLimit}
+        onChange={(value) => {
+          setRateLimit(value);
+          touched();
+        }}
+      />
+      <NumberField
         id="webhook-max-body"
         label="Max body size (bytes)"
         hint={`${formatBytes(Number(maxBody) || 0)}; larger bodies answer 413.`}
         error={fieldError(error, "maxBodyBytes")}
-      >
-        {(control) => (
-          <Input
-            {...control}
-            type="number"
-            inputMode="numeric"
-            min={1}
-            value={maxBody}
-            onChange={(e) => {
-              setMaxBody(e.target.value);
-              touched();
-            }}
-          />
-        )}
-      </Field>
+        min={1}
+        value={maxBody}
+        onChange={(value) => {
+          setMaxBody(value);
+          touched();
+        }}
+      />
       <div className="flex items-center gap-2">
         <Button type="submit" size="sm" pending={save.isPending} disabled={!dirty}>
           Save settings
@@ -351,6 +328,46 @@ function SettingsForm({ workspaceId, flowId, webhook, onConfigured }: Props & { 
         </span>
       </div>
     </form>
+  );
+}
+
+/** A labelled whole-number input whose value is kept as the typed text. */
+function NumberField({
+  id,
+  label,
+  hint,
+  error,
+  min,
+  max,
+  step,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  hint: string;
+  error: string | null;
+  min: number;
+  max?: number;
+  step?: number;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Field id={id} label={label} hint={hint} error={error}>
+      {(control) => (
+        <Input
+          {...control}
+          type="number"
+          inputMode="numeric"
+          min={min}
+          max={max}
+          step={step}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+    </Field>
   );
 }
 
@@ -386,8 +403,7 @@ function Signatures({
   secret,
   onSecretDone,
 }: Props & { webhook: Webhook; canEdit: boolean; secret: string | null; onSecretDone: () => void }) {
-  const trpc = useTRPC();
-  const signing = useMutation(trpc.webhooks.configure.mutationOptions({ onSuccess: onConfigured }));
+  const signing = useConfigure(onConfigured);
   const change = (mode: "generate" | "rotate" | "disable") => signing.mutate({ workspaceId, flowId, signing: mode });
   const pending = signing.isPending ? signing.variables.signing : null;
   return (

@@ -1,6 +1,6 @@
 import { schedules } from "@weft/db";
 
-/** A schedule as the API shows it. */
+/** A schedule as the API shows it (and as the scheduler reads a due one, with its workspace). */
 export const scheduleView = {
   id: schedules.id,
   flowId: schedules.flowId,

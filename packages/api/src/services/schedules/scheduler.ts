@@ -5,6 +5,7 @@ import { AppError } from "../../lib/errors";
 import { createRun } from "../executions/create-run";
 import { nextSlot } from "./cron";
 import { planSlots } from "./plan-slots";
+import { scheduleView, type ScheduleView } from "./schedule-view";
 import { HELD_UNTIL, liveRunsOf, releasableRuns, scheduleIdOfRunKey, scheduleRunKey } from "./scheduled-runs";
 
 export type SchedulerDeps = Pick<Deps, "db" | "executions" | "now">;
@@ -65,19 +66,7 @@ export class ScheduleHandlingError extends Error {
 /** The trigger of a scheduled run: `input.trigger`, read by templates as `{{ trigger.slot }}`. */
 export type ScheduleTrigger = { type: "schedule"; scheduleId: string; slot: string; firedAt: string };
 
-type DueSchedule = {
-  id: string;
-  workspaceId: string;
-  flowId: string;
-  cron: string;
-  timezone: string;
-  overlapPolicy: "skip" | "queue_one" | "allow";
-  catchupPolicy: "none" | "latest" | "all";
-  catchupWindowMs: number;
-  catchupMax: number;
-  input: unknown;
-  nextRunAt: Date | null;
-};
+type DueSchedule = ScheduleView & { workspaceId: string };
 
 /**
  * The scheduler: fires the slots of due schedules, exactly once each, from any number of processes on
@@ -199,19 +188,7 @@ export function createScheduler(options: SchedulerOptions) {
   async function fireNext(now: Date, seenAt: Date): Promise<HandledSlot[] | null> {
     return db.transaction(async (tx) => {
       const [s] = await tx
-        .select({
-          id: schedules.id,
-          workspaceId: schedules.workspaceId,
-          flowId: schedules.flowId,
-          cron: schedules.cron,
-          timezone: schedules.timezone,
-          overlapPolicy: schedules.overlapPolicy,
-          catchupPolicy: schedules.catchupPolicy,
-          catchupWindowMs: schedules.catchupWindowMs,
-          catchupMax: schedules.catchupMax,
-          input: schedules.input,
-          nextRunAt: schedules.nextRunAt,
-        })
+        .select({ ...scheduleView, workspaceId: schedules.workspaceId })
         .from(schedules)
         .innerJoin(flows, and(eq(flows.id, schedules.flowId), eq(flows.workspaceId, schedules.workspaceId), isNull(flows.deletedAt)))
         .where(and(eq(schedules.enabled, true), lte(schedules.nextRunAt, now)))
