@@ -115,6 +115,17 @@ test("a user builds a flow on the canvas, it autosaves, survives a reload and ru
   const execution = body.execution ?? (body as { output: unknown; flowId: string });
   expect(execution.flowId).toBe(flowId);
   expect(execution.output).toEqual({ doubled: 42 });
+
+  // The builder's canvas became the run's live view: every node ends green.
+  const liveNodes = page.getByTestId("live-node");
+  await expect(liveNodes).toHaveCount(3);
+  for (const id of ["start", "function_1", "end"]) {
+    await expect(page.locator(`[data-testid="live-node"][data-node-id="${id}"]`)).toHaveAttribute("data-status", "completed");
+  }
+  // And the timeline shows the output.
+  await link.click();
+  await expect(page.getByTestId("execution-status")).toHaveAttribute("data-status", "completed");
+  await expect(page.getByTestId("execution-output")).toContainText('"doubled": 42');
 });
 
 test("a save against a stale version shows the conflict, and Overwrite saves over it", async ({ page }) => {
