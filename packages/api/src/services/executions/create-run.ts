@@ -1,7 +1,8 @@
 import { and, eq, flowVersions, type DbOrTx, type FlowExecution, type TriggerType } from "@weft/db";
 import type { Deps } from "../../lib/context";
 import { AppError } from "../../lib/errors";
-import { findFlow, requireValidGraph, type Graph } from "./execution-access";
+import { findFlow } from "../flows/find-flow";
+import { requireValidGraph, type Graph } from "./execution-access";
 import { requireValidInput } from "./start-execution";
 
 export type NewRun = {
@@ -27,7 +28,7 @@ export type NewRun = {
  */
 export async function createRun(deps: Pick<Deps, "db" | "executions">, run: NewRun): Promise<FlowExecution> {
   const db = run.tx ?? deps.db;
-  const flow = await findFlow({ db }, { workspaceId: run.workspaceId, flowId: run.flowId });
+  const flow = await findFlow(db, { workspaceId: run.workspaceId, flowId: run.flowId });
   let graph: Graph = { nodes: flow.nodes, edges: flow.edges };
   let flowVersionId: string | null = null;
   const wanted = run.version ?? flow.publishedVersion;

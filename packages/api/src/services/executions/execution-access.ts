@@ -1,4 +1,4 @@
-import { and, eq, flowExecutions, flows, isNull, type DbOrTx, type FlowExecution } from "@weft/db";
+import { and, eq, flowExecutions, type FlowExecution } from "@weft/db";
 import { TransitionRefusedError } from "@weft/engine";
 import { validateFlow, type FlowGraph } from "@weft/flow";
 import type { Deps } from "../../lib/context";
@@ -15,16 +15,6 @@ export async function findExecution(deps: Deps, { workspaceId, executionId }: { 
     .from(flowExecutions)
     .where(and(eq(flowExecutions.id, executionId), eq(flowExecutions.workspaceId, workspaceId)));
   if (!row) throw notFound("Execution");
-  return row;
-}
-
-/** A live (not deleted) flow of this workspace, or 404. */
-export async function findFlow(deps: { db: DbOrTx }, { workspaceId, flowId }: { workspaceId: string; flowId: string }) {
-  const [row] = await deps.db
-    .select({ id: flows.id, name: flows.name, nodes: flows.nodes, edges: flows.edges, publishedVersion: flows.publishedVersion })
-    .from(flows)
-    .where(and(eq(flows.id, flowId), eq(flows.workspaceId, workspaceId), isNull(flows.deletedAt)));
-  if (!row) throw notFound("Flow");
   return row;
 }
 

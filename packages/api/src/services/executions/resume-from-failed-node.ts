@@ -1,7 +1,8 @@
 import { resumeFromFailure } from "@weft/engine";
 import type { Actor, Deps } from "../../lib/context";
 import { parseInput } from "../../lib/validation";
-import { findExecution, findFlow, requireValidGraph } from "./execution-access";
+import { findFlow } from "../flows/find-flow";
+import { findExecution, requireValidGraph } from "./execution-access";
 import { runExecutionCommand, type CommandResult } from "./execution-command";
 import { ExecutionIdInput } from "./schemas";
 
@@ -16,7 +17,7 @@ export async function resumeFromFailedNode(deps: Deps, { actor, input }: { actor
     executionId,
     command: async () => {
       const execution = await findExecution(deps, { workspaceId: actor.workspaceId, executionId });
-      const flow = await findFlow(deps, { workspaceId: actor.workspaceId, flowId: execution.flowId });
+      const flow = await findFlow(deps.db, { workspaceId: actor.workspaceId, flowId: execution.flowId });
       const graph = { nodes: flow.nodes, edges: flow.edges };
       requireValidGraph(graph);
       return resumeFromFailure(deps.executions, { executionId, graph });

@@ -4,7 +4,8 @@ import type { Actor, Deps } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import { requireRole } from "../../lib/roles";
 import { parseInput } from "../../lib/validation";
-import { findExecution, findFlow, streamUrl } from "./execution-access";
+import { findFlow } from "../flows/find-flow";
+import { findExecution, streamUrl } from "./execution-access";
 import { ExecutionIdInput } from "./schemas";
 import type { StartedExecution } from "./start-execution";
 
@@ -19,7 +20,7 @@ export async function retryExecution(
   requireRole(actor.role, "member");
   const { executionId } = parseInput(ExecutionIdInput, input);
   const original = await findExecution(deps, { workspaceId: actor.workspaceId, executionId });
-  await findFlow(deps, { workspaceId: actor.workspaceId, flowId: original.flowId });
+  await findFlow(deps.db, { workspaceId: actor.workspaceId, flowId: original.flowId });
   if (!isTerminal(original.status)) {
     throw new AppError("CONFLICT", `Cannot retry execution ${executionId}: it is ${original.status}`);
   }
