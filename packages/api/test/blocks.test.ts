@@ -1,11 +1,9 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ZodError } from "zod";
 import { asc, auditLog, blocks, eq, type Db } from "@weft/db";
-import { AppError, formatPath } from "../src/lib/errors";
 import { callerFor, createTestApi, type TestApi } from "../src/testing";
-import { expectTrpcError, restClient, signUpUser, type ErrorBody, type RestAnswer, type SignedUpUser } from "./support";
+import { expectRestError, expectTrpcError, expectUnchanged, fieldOf, restClient, signUpUser, type ErrorBody, type SignedUpUser } from "./support";
 
 /** The block library (config checked per block type) and connections.test (a real provider call). */
 
@@ -37,20 +35,7 @@ async function snapshot(db: Db, workspaceId: string) {
     audit: await db.select().from(auditLog).where(eq(auditLog.workspaceId, workspaceId)).orderBy(asc(auditLog.id)),
   };
 }
-async function unchanged<T>(workspaceId: string, call: () => Promise<T>): Promise<T> {
-  const before = await snapshot(api.deps.db, workspaceId);
-  const result = await call();
-  expect(await snapshot(api.deps.db, workspaceId)).toEqual(before);
-  return result;
-}
-function fieldOf(error: { cause?: unknown }): string | undefined {
-  if (error.cause instanceof ZodError) return formatPath(error.cause.issues[0]?.path ?? []);
-  return error.cause instanceof AppError ? error.cause.path : undefined;
-}
-function expectRestError(answer: RestAnswer, status: number, code: string) {
-  expect(answer.status, answer.text).toBe(status);
-  expect((answer.body as ErrorBody).error.code).toBe(code);
-}
+const unchanged = <T>(workspaceId: string, call: () => Promise<T>) => expectUnchanged(() => snapshot(api.deps.db, workspaceId), call);
 
 describe("blocks through tRPC", () => {
   it("create, list, byId, update, delete with configs checked against the block type", async () => {

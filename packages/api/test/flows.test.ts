@@ -2,12 +2,10 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asc, auditLog, eq, flows, flowVersions, type Db } from "@weft/db";
 import type { FlowEdgeInput, FlowNodeInput } from "@weft/flow";
-import { ZodError } from "zod";
-import { AppError, formatPath } from "../src/lib/errors";
 import { createFlow } from "../src/services/flows/create-flow";
 import { updateFlow } from "../src/services/flows/update-flow";
 import { callerFor, createTestApi, type TestApi } from "../src/testing";
-import { expectTrpcError, restClient, signUpUser, type ErrorBody, type RestAnswer, type SignedUpUser } from "./support";
+import { expectRestError, expectTrpcError, expectUnchanged, fieldOf, restClient, signUpUser, type ErrorBody, type SignedUpUser } from "./support";
 
 /** Flows: drafts with optimistic saves, soft delete, immutable published versions, tenancy and roles. */
 
@@ -58,21 +56,7 @@ async function snapshot(db: Db, workspaceId: string) {
     audit: await db.select().from(auditLog).where(eq(auditLog.workspaceId, workspaceId)).orderBy(asc(auditLog.id)),
   };
 }
-async function unchanged<T>(workspaceId: string, call: () => Promise<T>): Promise<T> {
-  const before = await snapshot(api.deps.db, workspaceId);
-  const result = await call();
-  expect(await snapshot(api.deps.db, workspaceId)).toEqual(before);
-  return result;
-}
-/** The offending field of a tRPC BAD_REQUEST: the zod issue's path (input schema) or the AppError's. */
-function fieldOf(error: { cause?: unknown }): string | undefined {
-  if (error.cause instanceof ZodError) return formatPath(error.cause.issues[0]?.path ?? []);
-  return error.cause instanceof AppError ? error.cause.path : undefined;
-}
-function expectRestError(answer: RestAnswer, status: number, code: string) {
-  expect(answer.status, answer.text).toBe(status);
-  expect((answer.body as ErrorBody).error.code).toBe(code);
-}
+const unchanged = <T>(workspaceId: string, call: () => Promise<T>) => expectUnchanged(() => snapshot(api.deps.db, workspaceId), call);
 
 describe("flows through tRPC", () => {
   it("create, byId, update, list, delete", async () => {

@@ -2,14 +2,12 @@ import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { and, asc, auditLog, count, eq, flowExecutions, scheduleSlots, schedules, type Db } from "@weft/db";
 import { createTestEngine, edge, node } from "@weft/engine/testing";
-import { ZodError } from "zod";
-import { AppError, formatPath } from "../src/lib/errors";
 import { createScheduler, ScheduleHandlingError, type TickResult } from "../src/services/schedules/scheduler";
 import { createRun } from "../src/services/executions/create-run";
 import { HELD_UNTIL, scheduleRunKey } from "../src/services/schedules/scheduled-runs";
 import type { ScheduleView } from "../src/services/schedules/schedule-view";
 import { callerFor, createTestApi, type TestApi } from "../src/testing";
-import { expectTrpcError, restClient, signUpUser, type ErrorBody, type RestAnswer, type SignedUpUser } from "./support";
+import { expectRestError, expectTrpcError, expectUnchanged, fieldOf, restClient, signUpUser, type ErrorBody, type SignedUpUser } from "./support";
 
 /**
  * Schedules: CRUD through tRPC and REST (roles, tenancy, 400s naming the field), and the scheduler
@@ -74,20 +72,7 @@ async function snapshot(db: Db, workspaceId: string) {
     audit: await db.select().from(auditLog).where(eq(auditLog.workspaceId, workspaceId)).orderBy(asc(auditLog.id)),
   };
 }
-async function unchanged<T>(call: () => Promise<T>): Promise<T> {
-  const before = [await snapshot(api.deps.db, wsA), await snapshot(api.deps.db, wsB)];
-  const result = await call();
-  expect([await snapshot(api.deps.db, wsA), await snapshot(api.deps.db, wsB)]).toEqual(before);
-  return result;
-}
-function fieldOf(error: { cause?: unknown }): string | undefined {
-  if (error.cause instanceof ZodError) return formatPath(error.cause.issues[0]?.path ?? []);
-  return error.cause instanceof AppError ? error.cause.path : undefined;
-}
-function expectRestError(answer: RestAnswer, status: number, code: string) {
-  expect(answer.status, answer.text).toBe(status);
-  expect((answer.body as ErrorBody).error.code).toBe(code);
-}
+const unchanged = <T>(call: () => Promise<T>) => expectUnchanged(() => Promise.all([snapshot(api.deps.db, wsA), snapshot(api.deps.db, wsB)]), call);
 
 beforeAll(async () => {
   api = await createTestApi();

@@ -1,5 +1,7 @@
 import { apiKeys, asc, auditLog, connections, eq, workspaceMembers, workspaces, type Db } from "@weft/db";
 import { expect } from "vitest";
+import { ZodError } from "zod";
+import { AppError, formatPath } from "../src/lib/errors";
 import type { SessionUser } from "../src/lib/context";
 import type { TestApi } from "../src/testing";
 
@@ -70,4 +72,24 @@ export async function expectTrpcError(call: Promise<unknown>, code: string): Pro
   expect(error, `expected the call to fail with ${code}`).toBeDefined();
   expect(error).toMatchObject({ code });
   return error as { code: string; message: string; cause?: unknown };
+}
+
+/** The offending field of a tRPC BAD_REQUEST: the zod issue's path (input schema) or the AppError's. */
+export function fieldOf(error: { cause?: unknown }): string | undefined {
+  if (error.cause instanceof ZodError) return formatPath(error.cause.issues[0]?.path ?? []);
+  return error.cause instanceof AppError ? error.cause.path : undefined;
+}
+
+/** A REST error answer: the status and the error code. */
+export function expectRestError(answer: RestAnswer, status: number, code: string) {
+  expect(answer.status, answer.text).toBe(status);
+  expect((answer.body as ErrorBody).error.code).toBe(code);
+}
+
+/** Runs `call` and checks that `take` (a snapshot of rows) reads the same before and after it. */
+export async function expectUnchanged<T>(take: () => Promise<unknown>, call: () => Promise<T>): Promise<T> {
+  const before = await take();
+  const result = await call();
+  expect(await take()).toEqual(before);
+  return result;
 }
