@@ -3,7 +3,7 @@
 import { memo, useMemo, type ComponentPropsWithoutRef, type ReactNode } from "react";
 import { Handle, Position } from "@xyflow/react";
 import { cn } from "@/components/ui/cn";
-import { acceptsInput, blockLabel, outputHandles } from "./blocks";
+import { acceptsInput, blockTitle, outputHandles } from "./blocks";
 
 export type BlockShellProps = Omit<ComponentPropsWithoutRef<"div">, "title"> & {
   id: string;
@@ -21,7 +21,7 @@ export type BlockShellProps = Omit<ComponentPropsWithoutRef<"div">, "title"> & {
  */
 export const BlockShell = memo(function BlockShell({ id, type, label, config, aside, className, children, ...rest }: BlockShellProps) {
   const outputs = useMemo(() => outputHandles(type, config), [type, config]);
-  const title = label?.trim() || blockLabel(type);
+  const title = blockTitle(label, type);
   return (
     <div {...rest} className={cn("relative min-w-44 max-w-64 rounded-lg border bg-card px-3 py-2 text-card-foreground shadow-sm", className)}>
       {acceptsInput(type) ? (

@@ -58,3 +58,6 @@ export function blockLabel(type: string): string {
 export function acceptsInput(type: string): boolean {
   return isBlockType(type) ? blockCatalog[type].handles.inputs : true;
 }
+
+/** What a block is called on the canvas: its label, else its type's name. */
+export const blockTitle = (label: string | undefined, type: string) => label?.trim() || blockLabel(type);

@@ -1,6 +1,6 @@
 import type { Edge, Node } from "@xyflow/react";
 import type { StepState } from "../executions/timeline-state";
-import { blockLabel } from "../flow-builder/blocks";
+import { blockTitle } from "../flow-builder/blocks";
 
 /**
  * The live view of a run, derived from its steps (events) and stored block rows: one status per
@@ -119,7 +119,7 @@ export type LiveFlowEdge = Edge<{ flow: EdgeFlow }>;
 const sameRun = (a: NodeRun, b: NodeRun) => a.status === b.status && a.durationMs === b.durationMs && a.iterations === b.iterations && a.error === b.error;
 
 function withRun(node: BaseNode, run: NodeRun): LiveFlowNode {
-  const title = node.data.label?.trim() || blockLabel(node.type ?? "");
+  const title = blockTitle(node.data.label, node.type ?? "");
   return {
     ...node,
     data: { ...node.data, run },
