@@ -24,7 +24,7 @@
  * mounts nodes as they scroll into view, so the builder renders every node. Revisit it for graphs of
  * thousands of nodes.
  *
- * Environment: WEFT_BENCH_PORT (default 3190), WEFT_BENCH_DATABASE_URL (default: embedded PGlite),
+ * Environment: WEFT_BENCH_PORT (default 3190), WEFT_BENCH_DATABASE_URL (default: the embedded PostgreSQL),
  * WEFT_BENCH_ITERATIONS (loop items, default 1250).
  */
 import { spawn, type ChildProcess } from "node:child_process";

@@ -95,7 +95,7 @@ export async function benchWebhook(label: string, handle: DatabaseHandle, print:
     const latencies = ok.map((r) => r.ms).sort((a, b) => a - b);
     print(`${label}.webhook_sync_3_functions.offered_rate`, RATE_PER_SECOND, "req/s");
     print(`${label}.webhook_sync_3_functions.requests`, results.length, "requests");
-    // The sender shares the event loop with the server and the engine (embedded PGlite runs on it too):
+    // The sender shares the event loop with the server and the engine:
     // when they saturate it, fewer requests go out than offered. This is what really went out.
     print(`${label}.webhook_sync_3_functions.sent_rate`, results.length / (DURATION_MS / 1000), "req/s");
     print(`${label}.webhook_sync_3_functions.answered_200`, ok.length, "requests");

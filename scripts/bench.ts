@@ -1,14 +1,15 @@
 /**
  * `npm run bench`: performance figures, one per line as `name: value unit`, each ratio measured
- * against a baseline taken in the same run on the same database. Runs on embedded PGlite (file-backed,
- * as `npm start` uses it) and, when DATABASE_URL is set, on that Postgres (in a scratch database).
+ * against a baseline taken in the same run on the same database. Runs on the embedded PostgreSQL 17
+ * (a fresh data folder, durable settings, as `npm start` runs it) and, when DATABASE_URL is set, on
+ * that Postgres (in a scratch database).
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import postgres from "postgres";
-import { createDatabase, migrate, sql, type DatabaseHandle } from "@weft/db";
+import { createDatabase, migrate, sql, startEmbeddedPostgres, type DatabaseHandle } from "@weft/db";
 import { createTestEngine, edge, node } from "@weft/engine/testing";
 import { createSandbox } from "../packages/engine/src/sandbox";
 import { createExecutionStore } from "@weft/engine";
@@ -28,16 +29,19 @@ async function rawCommitMs(handle: DatabaseHandle, n: number): Promise<number> {
 
 /** The same single-row insert straight through the driver (no drizzle): the floor of a commit. */
 async function driverCommitMs(handle: DatabaseHandle, n: number): Promise<number> {
-  const insert = handle.pglite
-    ? (i: number) => handle.pglite!.query("insert into bench_rows (x) values ($1)", [i])
-    : (i: number) => handle.sql!.unsafe("insert into bench_rows (x) values ($1)", [i], { prepare: true });
+  const insert = (i: number) => handle.sql.unsafe("insert into bench_rows (x) values ($1)", [i], { prepare: true });
   for (let i = 0; i < 20; i++) await insert(i);
   const start = performance.now();
   for (let i = 0; i < n; i++) await insert(i);
   return (performance.now() - start) / n;
 }
 
-async function linearFlowPerNodeMs(handle: DatabaseHandle, nodes: number, runs: number): Promise<{ perNodeMs: number; storeCalls: number }> {
+async function linearFlowPerNodeMs(
+  handle: DatabaseHandle,
+  nodes: number,
+  runs: number,
+  groupCommitMs?: number,
+): Promise<{ perNodeMs: number; storeCalls: number }> {
   const graph = {
     nodes: [
       node("source", "source"),
@@ -48,7 +52,7 @@ async function linearFlowPerNodeMs(handle: DatabaseHandle, nodes: number, runs: 
   };
   const seed = await seedFlow(handle.db, graph);
   // The engine as `npm start` configures it (group commit window included), not the test defaults.
-  const t = await createTestEngine(handle, { pollMs: 50, streamFlushMs: 100 });
+  const t = await createTestEngine(handle, { pollMs: 50, streamFlushMs: 100, ...(groupCommitMs === undefined ? {} : { groupCommitMs }) });
   let storeCalls = 0;
   const commit = t.store.commit.bind(t.store);
   t.store.commit = (input) => {
@@ -133,17 +137,28 @@ async function benchDatabase(label: string, handle: DatabaseHandle) {
   print(`${label}.durable_overhead_vs_raw_commit`, (perNode - compute) / raw, "x");
   print(`${label}.total_vs_raw_commit`, perNode / raw, "x");
   print(`${label}.durable_overhead_vs_driver_commit`, (perNode - compute) / driver, "x");
+  // Group commit (quick blocks' completions wait up to 10 ms for each other) measured both ways.
+  const ungrouped = await linearFlowPerNodeMs(handle, 100, 5, 0);
+  print(`${label}.linear_100_function_nodes.no_group_commit.store_calls_per_run`, ungrouped.storeCalls, "calls");
+  print(`${label}.linear_100_function_nodes.no_group_commit.per_node_total`, ungrouped.perNodeMs, "ms");
+  print(`${label}.linear_100_function_nodes.group_commit_speedup`, ungrouped.perNodeMs / perNode, "x");
   await benchStream(label, handle, print);
   await benchWebhook(label, handle, print);
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-bench-"));
+fs.chmodSync(dir, 0o755);
 try {
-  const pglite = await createDatabase({ dataDir: dir });
+  const server = await startEmbeddedPostgres({ dataDir: dir, owner: "npm run bench" });
   try {
-    await benchDatabase("pglite", pglite);
+    const embedded = await createDatabase({ url: server.url });
+    try {
+      await benchDatabase("embedded", embedded);
+    } finally {
+      await embedded.close();
+    }
   } finally {
-    await pglite.close();
+    await server.stop();
   }
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });

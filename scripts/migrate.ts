@@ -1,45 +1,36 @@
 /**
  * `npm run db:migrate` (and step 3 of `npm start`): applies pending migrations from drizzle/ to the
- * database the server uses: DATABASE_URL when set, else the embedded PGlite in WEFT_DATA_DIR
+ * database the server uses: DATABASE_URL when set, else the embedded PostgreSQL in WEFT_DATA_DIR
  * (default <repo>/.data). Configuration is parsed by the app's own schema (apps/web/src/server/env.ts),
  * so an invalid variable fails here, before the server starts.
  */
 import fs from "node:fs";
 import path from "node:path";
-import { createDatabase, DataDirLockedError, migrate, type DatabaseHandle } from "@weft/db";
+import { connectDatabase, EmbeddedDatabaseError, migrate, type DatabaseHandle } from "@weft/db";
 import { loadRootEnv, repoRoot } from "./lib/repo.mjs";
 
 type Journal = { entries: { idx: number; tag: string }[] };
 
 /** How many migrations drizzle has recorded as applied (0 on a fresh database). */
 async function appliedCount(handle: DatabaseHandle): Promise<number> {
-  const exists = "select to_regclass('drizzle.__drizzle_migrations') is not null as present";
-  const count = "select count(*)::int as n from drizzle.__drizzle_migrations";
-  if (handle.pglite) {
-    const { rows } = await handle.pglite.query<{ present: boolean }>(exists);
-    if (!rows[0]?.present) return 0;
-    return (await handle.pglite.query<{ n: number }>(count)).rows[0]?.n ?? 0;
-  }
-  if (handle.sql) {
-    const [row] = await handle.sql.unsafe<{ present: boolean }[]>(exists);
-    if (!row?.present) return 0;
-    const [counted] = await handle.sql.unsafe<{ n: number }[]>(count);
-    return counted?.n ?? 0;
-  }
-  return 0;
+  const [row] = await handle.sql<{ present: boolean }[]>`select to_regclass('drizzle.__drizzle_migrations') is not null as present`;
+  if (!row?.present) return 0;
+  const [counted] = await handle.sql<{ n: number }[]>`select count(*)::int as n from drizzle.__drizzle_migrations`;
+  return counted?.n ?? 0;
 }
 
 async function main(): Promise<void> {
   loadRootEnv();
   // Imported only now: env.ts parses process.env when it is first evaluated.
-  const { databaseOptions, describeDatabase } = await import("../apps/web/src/server/env");
+  const { connectOptions } = await import("../apps/web/src/server/env");
 
   const migrationsFolder = path.join(repoRoot, "drizzle");
   const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder, "meta", "_journal.json"), "utf8")) as Journal;
-  const target = describeDatabase();
   const started = performance.now();
 
-  const handle = await createDatabase(databaseOptions());
+  // Joins the embedded server when `npm start` runs it; otherwise starts it for the migration only.
+  const handle = await connectDatabase(connectOptions("npm run db:migrate"));
+  const target = handle.description;
   try {
     const before = await appliedCount(handle);
     await migrate(handle, migrationsFolder);
@@ -60,8 +51,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  // Expected failures (bad configuration, a data folder in use) are reported by message alone.
-  const expected = error instanceof DataDirLockedError || (error instanceof Error && error.name === "ConfigError");
+  // Expected failures (bad configuration, an embedded database that cannot start) are reported by message alone.
+  const expected = error instanceof EmbeddedDatabaseError || (error instanceof Error && error.name === "ConfigError");
   const message = error instanceof Error ? error.message : String(error);
   console.error(`[weft] migrate failed: ${message}`);
   if (!expected && error instanceof Error && error.stack) console.error(error.stack);

@@ -2,8 +2,10 @@
 // `npm start`: everything a fresh clone needs, in order, each step skipped when already done:
 //   1. install dependencies (npm ci / npm install) when node_modules is missing or stale;
 //   2. `next build` apps/web unless the build stamp matches the sources;
-//   3. apply database migrations (scripts/migrate.ts);
-//   4. run `next start` in its own process group, forwarding SIGINT/SIGTERM/SIGHUP to the group
+//   3. unless DATABASE_URL is set: start the embedded PostgreSQL of WEFT_DATA_DIR (this process owns
+//      it: stopped last, after the web server; if it dies, the web server is stopped and we exit 1);
+//   4. apply database migrations (scripts/migrate.ts);
+//   5. run `next start` in its own process group, forwarding SIGINT/SIGTERM/SIGHUP to the group
 //      (killing only a wrapper would leave next-server holding the port).
 // Plain Node ESM with no dependencies: it must run before `npm install` has.
 //
@@ -14,6 +16,7 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { loadRootEnv, repoRoot } from "./lib/repo.mjs";
 
 const root = repoRoot;
@@ -34,6 +37,9 @@ const seconds = (since) => `${((performance.now() - since) / 1000).toFixed(1)} s
 let current;
 /** @type {NodeJS.Signals | undefined} */
 let stopSignal;
+/** The embedded database server, when this process started it (step 3).
+ * @type {{ pid: number, port: number, pgDir: string, url: string, stop: () => Promise<void>, lastLog: () => string[], exited: Promise<{ code: number | null, signal: string | null }> } | undefined} */
+let database;
 
 for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM", "SIGHUP"])) {
   process.on(signal, () => {
@@ -60,6 +66,13 @@ process.on("exit", () => {
   if (current?.pid && current.exitCode === null && current.signalCode === null) {
     try {
       process.kill(-current.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  }
+  if (database) {
+    try {
+      process.kill(database.pid, "SIGINT"); // PostgreSQL's fast shutdown; it finishes on its own
     } catch {
       // already gone
     }
@@ -228,6 +241,64 @@ function nextBin() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 3. The embedded database (unless DATABASE_URL is set)
+
+async function startDatabase() {
+  if (process.env.DATABASE_URL) return;
+  // The embedded server's code is TypeScript in packages/db; tsx (installed in step 1) loads it.
+  const { register } = await import("tsx/esm/api");
+  register();
+  /** @type {{ startEmbeddedPostgres: (options: { dataDir: string, owner: string, port?: number, onLog?: (line: string) => void }) => Promise<NonNullable<typeof database>> }} */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- a .ts module loaded through tsx at run time, typed above
+  const embedded = (await import(pathToFileURL(path.join(root, "packages", "db", "src", "embedded", "index.ts")).href));
+  const dataDir = path.resolve(root, process.env.WEFT_DATA_DIR || ".data");
+  const port = process.env.WEFT_EMBEDDED_DB_PORT ? Number(process.env.WEFT_EMBEDDED_DB_PORT) : undefined;
+  const started = performance.now();
+  log(`Starting the embedded database (${path.relative(root, dataDir) || "."}/pg)...`);
+  try {
+    database = await embedded.startEmbeddedPostgres({
+      dataDir,
+      owner: "npm start",
+      port,
+      onLog: (/** @type {string} */ line) => {
+        if (/created the embedded database|stopping an orphaned|FATAL|PANIC/.test(line)) log(`postgres: ${line}`);
+      },
+    });
+  } catch (error) {
+    console.error(`[weft] ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+  const server = /** @type {NonNullable<typeof database>} */ (database);
+  log(`Embedded PostgreSQL 17 ready on 127.0.0.1:${server.port}: done in ${seconds(started)}`);
+  void server.exited.then(({ code, signal }) => {
+    if (stopSignal || database !== server) return; // we are stopping it
+    database = undefined;
+    console.error(
+      `[weft] the embedded database stopped unexpectedly (${signal ?? `exit code ${code}`}); stopping Weft. ` +
+        `Its last log lines (all of them in ${path.join(dataDir, "pg.log")}):\n` +
+        server.lastLog().map((line) => `  ${line}`).join("\n") +
+        "\n[weft] `npm start` again recovers it; runs in flight resume.",
+    );
+    if (current?.pid && current.exitCode === null && current.signalCode === null) {
+      try {
+        process.kill(-current.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+    }
+    process.exit(1);
+  });
+  // Every child (migrations, the web server) reaches the server through <dataDir>/pg.json.
+}
+
+/** Stops the embedded server (after the web server is gone). */
+async function stopDatabase() {
+  const server = database;
+  database = undefined;
+  if (server) await server.stop();
+}
+
+// ---------------------------------------------------------------------------------------------
 // 4. Serve
 
 /**
@@ -265,6 +336,7 @@ async function serve() {
   const code = await exited;
   current = undefined;
   // A stop we asked for (Ctrl-C, SIGTERM) that Next completed gracefully is a success.
+  await stopDatabase();
   if (stopSignal && (code === 0 || code === 128 + signalNumber(stopSignal))) {
     log("Server stopped");
     process.exit(0);
@@ -282,5 +354,6 @@ process.env.CLERK_TELEMETRY_DISABLED ??= "1";
 
 await ensureDependencies();
 await ensureBuild();
+await startDatabase();
 await step("Applying database migrations", process.execPath, ["--import", "tsx", "scripts/migrate.ts"]);
 await serve();

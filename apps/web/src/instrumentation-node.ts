@@ -1,16 +1,15 @@
 /**
  * Server boot (Node runtime): validates the environment, opens the database and applies pending
- * migrations, so a misconfiguration (an invalid variable, a data folder locked by another Weft
- * process, an unreachable Postgres) stops the server at boot with a clear message instead of
+ * migrations, so a misconfiguration (an invalid variable, an embedded database that cannot start,
+ * an unreachable Postgres) stops the server at boot with a clear message instead of
  * failing the first request.
  */
 export async function registerNode(): Promise<void> {
   watchSupervisor();
   try {
-    const { describeDatabase } = await import("./server/env");
     const { getDatabase } = await import("./server/db");
-    await getDatabase();
-    console.log(`[weft] database ready: ${describeDatabase()}`);
+    const database = await getDatabase();
+    console.log(`[weft] database ready: ${database.description}`);
     const { getEngine } = await import("./server/engine");
     await getEngine();
     console.log("[weft] engine running");

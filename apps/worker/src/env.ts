@@ -4,9 +4,12 @@ import { findMigrationsFolder } from "@weft/db";
 
 /** The worker's configuration, parsed once (the same variables as the web app; see .env.example). */
 const Env = z.object({
+  // Unset: join the embedded PostgreSQL that `npm start` runs for WEFT_DATA_DIR.
   DATABASE_URL: z
-    .string({ error: "DATABASE_URL is required: workers share one Postgres (the embedded database runs the engine inside `npm start`)" })
-    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// URL"),
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   WEFT_DATA_DIR: z.string().default(".data"),
   WEFT_ENCRYPTION_KEY: z.string().optional(),
   WEFT_HTTP_ALLOW_HOSTS: z

@@ -1,12 +1,12 @@
 /**
  * `apps/worker`: a standalone engine process for scale-out. Any number of them (and of web instances)
- * share one Postgres: executions are claimed with leases and SKIP LOCKED, woken by NOTIFY, and a
+ * share one Postgres (DATABASE_URL, or the embedded one `npm start` runs for the same WEFT_DATA_DIR): executions are claimed with leases and SKIP LOCKED, woken by NOTIFY, and a
  * crashed worker's runs are resumed by another once its lease expires. Each worker also runs the
  * schedule scheduler (due schedules claimed with SKIP LOCKED, each slot recorded once). SIGTERM/SIGINT
  * stop claiming, hand the leases back, and exit.
  */
 import { createScheduler, createSecretBox, getConnectionSecret, resolveEncryptionKey } from "@weft/api";
-import { createDatabase, createNotifyBus, findMigrationsFolder, migrate } from "@weft/db";
+import { connectDatabase, createNotifyBus, findMigrationsFolder, migrate } from "@weft/db";
 import { createWeftEngine } from "@weft/engine";
 import { parseEnv } from "./env";
 
@@ -18,7 +18,15 @@ try {
   process.exit(1);
 }
 
-const handle = await createDatabase({ url: env.DATABASE_URL });
+let handle: Awaited<ReturnType<typeof connectDatabase>>;
+try {
+  // DATABASE_URL, else the embedded database `npm start` runs for this data folder (never started here:
+  // a worker must not own the server the web process depends on).
+  handle = await connectDatabase({ url: env.DATABASE_URL, dataDir: env.dataDir, owner: "apps/worker", startEmbedded: false });
+} catch (error) {
+  console.error(`[weft-worker] cannot start:\n${(error as Error).message}`);
+  process.exit(1);
+}
 await migrate(handle, findMigrationsFolder(env.repoRoot));
 const secrets = createSecretBox(resolveEncryptionKey({ explicitKey: env.WEFT_ENCRYPTION_KEY, dataDir: env.dataDir }));
 const engine = await createWeftEngine({
@@ -38,7 +46,7 @@ const scheduler = createScheduler({
   onError: (error) => console.error("[weft-worker] scheduler error", error),
 });
 scheduler.start();
-console.log(`[weft-worker] ${engine.owner} is running`);
+console.log(`[weft-worker] ${engine.owner} is running on ${handle.description}`);
 
 let stopping = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {

@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from "@weft/db/testing";
 import { seedFlow } from "../../../packages/engine/test/support";
 
 /** Two worker processes on one Postgres run the work, and stop cleanly on SIGTERM. */
-describe.runIf(process.env.DATABASE_URL)("apps/worker", () => {
+describe("apps/worker", () => {
   let database: TestDatabase;
   const workers: ChildProcess[] = [];
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-worker-"));
@@ -62,15 +62,17 @@ describe.runIf(process.env.DATABASE_URL)("apps/worker", () => {
     expect(codes).toEqual([0, 0]);
   });
 
-  it("refuses to start without DATABASE_URL, with a clear message", async () => {
+  it("without DATABASE_URL and with no embedded database running for its data folder, refuses to start, naming the folder", async () => {
     const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "main.ts")], {
-      env: { ...process.env, DATABASE_URL: "" },
+      env: { ...process.env, DATABASE_URL: "", WEFT_DATA_DIR: dataDir },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stderr = "";
     child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
     const code = await new Promise((r) => child.once("exit", r));
     expect(code).toBe(1);
-    expect(stderr).toMatch(/DATABASE_URL/);
+    expect(stderr).toContain(`No embedded database is running for ${path.join(dataDir, "pg")}`);
+    expect(stderr).toMatch(/npm start/);
+    expect(fs.existsSync(path.join(dataDir, "pg"))).toBe(false); // it did not start one
   });
 });

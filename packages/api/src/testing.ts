@@ -16,7 +16,7 @@ export type TestApi = {
   close(): Promise<void>;
 };
 
-/** A real database (PGlite or Postgres), real services, the real REST app and a controllable clock. */
+/** A real database (the test run's embedded PostgreSQL, or DATABASE_URL), real services, the real REST app and a controllable clock. */
 export async function createTestApi(overrides: Partial<Deps> & Pick<RestOptions, "clientAddress"> = {}): Promise<TestApi> {
   const database = await createTestDatabase();
   const clock = {

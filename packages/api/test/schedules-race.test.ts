@@ -15,7 +15,7 @@ import { signUpUser } from "./support";
  * same due slots, again and again (next_run_at is rewound between rounds so every scheduler sees the
  * same slots due once more): exactly one slot row and one execution per slot.
  */
-describe.runIf(process.env.DATABASE_URL)("two scheduler processes on one Postgres", () => {
+describe("two scheduler processes on one Postgres", () => {
   let api: TestApi | undefined;
   let poolB: Awaited<ReturnType<typeof createDatabase>> | undefined;
   const children: ChildProcess[] = [];

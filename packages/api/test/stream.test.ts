@@ -361,7 +361,7 @@ describe("execution SSE stream", () => {
   });
 });
 
-describe.skipIf(!process.env.DATABASE_URL)("execution SSE stream across processes (Postgres)", () => {
+describe("execution SSE stream across processes", () => {
   let api: TestApi;
 
   beforeAll(async () => {

@@ -1,5 +1,6 @@
 export * from "./client";
-export * from "./lock";
+export * from "./connect";
+export * from "./embedded";
 export * from "./migrate";
 export * from "./schema";
 export * from "./rate-limit";

@@ -1,9 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { drizzle } from "drizzle-orm/postgres-js";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
-import type { PgliteDatabase } from "drizzle-orm/pglite";
 import postgres from "postgres";
 import type { DatabaseHandle } from "./client";
 
@@ -25,11 +23,6 @@ const MIGRATION_LOCK = 727_274_001;
 
 /** Applies pending migrations. Idempotent: applied ones are recorded by drizzle and skipped. */
 export async function migrate(handle: DatabaseHandle, migrationsFolder = findMigrationsFolder()): Promise<void> {
-  if (handle.driver === "pglite") {
-    await migratePglite(handle.db as unknown as PgliteDatabase, { migrationsFolder });
-    return;
-  }
-  if (!handle.url) throw new Error("postgres handle without a URL");
   // One connection (max: 1) holds a session-level advisory lock while drizzle migrates through it.
   const client = postgres(handle.url, { max: 1, onnotice: () => {} });
   try {

@@ -4,8 +4,8 @@ import type { DatabaseHandle, DbOrTx } from "./client";
 export type Unsubscribe = () => Promise<void>;
 
 /**
- * Postgres LISTEN/NOTIFY on either driver (PGlite delivers in-process; postgres.js keeps one
- * dedicated listening connection). Notifications sent inside a transaction are delivered at commit.
+ * Postgres LISTEN/NOTIFY (postgres.js keeps one dedicated listening connection). Notifications sent
+ * inside a transaction are delivered at commit.
  */
 export type NotifyBus = {
   listen(channel: string, onMessage: (payload: string) => void): Promise<Unsubscribe>;
@@ -18,11 +18,6 @@ export function createNotifyBus(handle: DatabaseHandle): NotifyBus {
   return {
     async listen(channel, onMessage) {
       if (!CHANNEL.test(channel)) throw new Error(`invalid channel name ${channel}`);
-      if (handle.pglite) {
-        const unsubscribe = await handle.pglite.listen(channel, onMessage);
-        return async () => unsubscribe();
-      }
-      if (!handle.sql) throw new Error("postgres handle without a client");
       const subscription = await handle.sql.listen(channel, onMessage);
       return async () => {
         await subscription.unlisten();

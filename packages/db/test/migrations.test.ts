@@ -1,10 +1,7 @@
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import postgres from "postgres";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabase, DataDirLockedError, migrate, type DatabaseHandle } from "../src";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createDatabase, migrate, type DatabaseHandle } from "../src";
 import { withDatabase } from "../src/testing";
 
 const expectedTables = [
@@ -28,62 +25,9 @@ async function migrationCount(handle: DatabaseHandle): Promise<number> {
   return list[0]!.n;
 }
 
-describe("migrations on PGlite", () => {
-  it("apply from empty, twice, and create every core table", async () => {
-    const handle = await createDatabase({ memory: true });
-    try {
-      await migrate(handle);
-      const applied = await migrationCount(handle);
-      await migrate(handle);
-      expect(await migrationCount(handle)).toBe(applied);
-      expect(await tables(handle)).toEqual(expectedTables);
-    } finally {
-      await handle.close();
-    }
-  });
-
-  it("a file-backed data dir refuses a second owner and keeps its rows after reopening", async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-lock-"));
-    const first = await createDatabase({ dataDir });
-    try {
-      await migrate(first);
-      await expect(
-        // Another process holds the lock: simulate with a child that tries to open it.
-        import("node:child_process").then(
-          ({ execFileSync }) =>
-            new Promise<string>((resolve) => {
-              try {
-                execFileSync(
-                  process.execPath,
-                  ["--import", "tsx", "-e", `import("${path.resolve(__dirname, "../src/lock.ts")}").then(m => m.lockDataDir(${JSON.stringify(dataDir)}))`],
-                  { stdio: "pipe" },
-                );
-                resolve("opened");
-              } catch (error) {
-                resolve(String((error as { stderr?: Buffer }).stderr));
-              }
-            }),
-        ),
-      ).resolves.toMatch(/already in use by another Weft process/);
-      await first.db.execute(`create table keep_me (x int)` as never);
-      await first.db.execute(`insert into keep_me values (42)` as never);
-    } finally {
-      await first.close();
-    }
-    const reopened = await createDatabase({ dataDir });
-    try {
-      const rows = await reopened.db.execute(`select x from keep_me` as never);
-      expect((rows as unknown as { rows: { x: number }[] }).rows).toEqual([{ x: 42 }]);
-    } finally {
-      await reopened.close();
-    }
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    expect(DataDirLockedError).toBeDefined();
-  });
-});
-
-describe.runIf(process.env.DATABASE_URL)("migrations on Postgres", () => {
-  const url = process.env.DATABASE_URL ?? "";
+describe("migrations", () => {
+  // The test run's server: the embedded PostgreSQL 17, or DATABASE_URL.
+  const url = inject("weftPgTemplateUrl");
   const name = `weft_mig_${randomBytes(4).toString("hex")}`;
   let admin: postgres.Sql;
   beforeAll(() => {

@@ -39,7 +39,7 @@ export async function createTestEngine(handle: DatabaseHandle, options: Partial<
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       // Polls the status alone (one indexed row): loading every block row each time would compete
-      // with the engine for the database — on embedded PGlite, for the very thread it runs on.
+      // with the engine for the database.
       const [row] = await handle.db.select({ status: flowExecutions.status }).from(flowExecutions).where(eq(flowExecutions.id, executionId));
       if (row && statuses.includes(row.status)) {
         const loaded = await store.load(executionId);

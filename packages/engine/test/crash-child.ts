@@ -1,17 +1,16 @@
 /**
  * A worker process for the crash test: opens the database given in the environment, creates the
- * execution (on PGlite only one process may hold the data folder), prints its id, and runs it until
+ * execution, prints its id, and runs it until
  * the test SIGKILLs this process.
  */
 import { createDatabase, migrate } from "@weft/db";
 import { createTestEngine, edge, node } from "../src/testing";
 import { seedFlow } from "./support";
 
-const url = process.env.CRASH_DATABASE_URL;
-const dataDir = process.env.CRASH_DATA_DIR;
+const url = process.env.CRASH_DATABASE_URL!;
 const sinkUrl = process.env.CRASH_SINK_URL!;
 
-const handle = url ? await createDatabase({ url }) : await createDatabase({ dataDir: dataDir! });
+const handle = await createDatabase({ url });
 await migrate(handle);
 const graph = {
   nodes: [

@@ -1,11 +1,8 @@
 import { spawn } from "node:child_process";
-import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabase, type DatabaseHandle } from "@weft/db";
 import { createTestDatabase, type TestDatabase } from "@weft/db/testing";
 import { createTestEngine } from "../src/testing";
 
@@ -21,8 +18,7 @@ describe("crash recovery", () => {
   let holdFirst = true;
   let firstArrived: () => void;
   const arrived = new Promise<void>((resolve) => (firstArrived = resolve));
-  let pgDatabase: TestDatabase | null = null;
-  let dataDir: string | null = null;
+  let database: TestDatabase;
 
   beforeAll(async () => {
     server = http.createServer((req, res) => {
@@ -40,14 +36,12 @@ describe("crash recovery", () => {
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     sinkUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    if (process.env.DATABASE_URL) pgDatabase = await createTestDatabase();
-    else dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-crash-"));
+    database = await createTestDatabase();
   });
   afterAll(async () => {
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
-    await pgDatabase?.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await database?.close();
   });
 
   it("resumes at the exact step after SIGKILL", async () => {
@@ -55,7 +49,7 @@ describe("crash recovery", () => {
       env: {
         ...process.env,
         CRASH_SINK_URL: sinkUrl,
-        ...(pgDatabase?.url ? { CRASH_DATABASE_URL: pgDatabase.url } : { CRASH_DATA_DIR: dataDir! }),
+        CRASH_DATABASE_URL: database.url,
       },
       stdio: ["ignore", "pipe", "inherit"],
     });
@@ -72,8 +66,7 @@ describe("crash recovery", () => {
     child.kill("SIGKILL");
     await new Promise((r) => child.once("exit", r));
 
-    const handle: DatabaseHandle = pgDatabase ?? (await createDatabase({ dataDir: dataDir! }));
-    const t = await createTestEngine(handle, { owner: "rescuer", leaseMs: 2_000 });
+    const t = await createTestEngine(database, { owner: "rescuer", leaseMs: 2_000 });
     try {
       const before = await t.store.load(executionId);
       expect(before?.execution.status).toBe("running");
@@ -94,7 +87,6 @@ describe("crash recovery", () => {
       expect(done.execution.leaseOwner).toBeNull();
     } finally {
       await t.engine.stop();
-      if (!pgDatabase) await handle.close();
     }
   });
 });

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { createEnv } from "@t3-oss/env-nextjs";
-import type { CreateDatabaseOptions } from "@weft/db";
+import type { ConnectOptions } from "@weft/db";
 import { z } from "zod";
 
 /** A configuration mistake: reported as its message alone, without a stack trace. */
@@ -24,6 +24,7 @@ export const env = createEnv({
       .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// connection URL")
       .optional(),
     WEFT_DATA_DIR: z.string().default(".data"),
+    WEFT_EMBEDDED_DB_PORT: z.coerce.number({ error: "must be a port number" }).int().min(1).max(65_535).optional(),
     WEFT_ENCRYPTION_KEY: z
       .string()
       .regex(/^[A-Za-z0-9+/]+={0,2}$/, "must be base64")
@@ -86,14 +87,20 @@ export const repoRoot = findRepoRoot();
 /** Folder of the embedded database and generated keys; a relative WEFT_DATA_DIR is relative to the repository root. */
 export const dataDir = path.resolve(/*turbopackIgnore: true*/ repoRoot, env.WEFT_DATA_DIR);
 
-/** Where the database lives: Postgres when DATABASE_URL is set, else embedded PGlite under the data folder. */
-export function databaseOptions(): CreateDatabaseOptions {
-  return env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir };
-}
-
-/** A log-safe description of the database (no password). */
-export function describeDatabase(): string {
-  if (!env.DATABASE_URL) return `embedded PGlite in ${dataDir}`;
-  const url = new URL(env.DATABASE_URL);
-  return `Postgres ${url.hostname}${url.port ? `:${url.port}` : ""}${url.pathname}`;
+/**
+ * How this process reaches its database: DATABASE_URL when set, else the embedded PostgreSQL of the
+ * data folder (joined when `npm start` runs it; started and owned by this process otherwise, e.g.
+ * under `next dev` or a lone `npm run db:migrate`).
+ */
+export function connectOptions(owner: string): ConnectOptions {
+  return {
+    url: env.DATABASE_URL,
+    dataDir,
+    owner,
+    startEmbedded: true,
+    port: env.WEFT_EMBEDDED_DB_PORT,
+    onLog: (line) => {
+      if (/FATAL|PANIC|ERROR/.test(line)) console.error(`[weft] embedded postgres: ${line}`);
+    },
+  };
 }

@@ -624,7 +624,7 @@ export class ExecutionRunner {
       this.wakeGather?.();
       if (!this.draining) {
         // Start writing on the next turn of the event loop: the node that this commit unblocks gets
-        // to hand its work to the sandbox first, so the two overlap (PGlite writes on this thread).
+        // to hand its work to the sandbox first, so the two overlap.
         this.draining = true;
         this.commitChain = new Promise<void>((r) => setImmediate(r)).then(() => this.drain());
       }

@@ -14,8 +14,8 @@ export function nextMoment(): number {
 }
 
 /**
- * One `LISTEN weft_execution_events` per bus (so per process: postgres.js holds a connection for it,
- * PGlite delivers in-process), shared by every stream reader and dispatched by execution id. The
+ * One `LISTEN weft_execution_events` per bus (so per process: postgres.js holds a connection for it),
+ * shared by every stream reader and dispatched by execution id. The
  * LISTEN is taken with the first subscriber and kept for the life of the bus.
  */
 export type EventHub = {
