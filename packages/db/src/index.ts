@@ -1,4 +1,5 @@
 export * from "./client";
+export * from "./backup";
 export * from "./connect";
 export * from "./embedded";
 export * from "./migrate";

@@ -1,0 +1,2 @@
+export { dumpDatabase, type DumpHeader } from "./dump-database";
+export { restoreDatabase, RestoreRefusedError } from "./restore-database";
