@@ -15,6 +15,7 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { loadRootEnv, repoRoot } from "./lib/repo.mjs";
@@ -324,9 +325,38 @@ async function waitUntilServing(port, exited) {
   return false;
 }
 
+/**
+ * Resolves once nothing answers on the port any more (at most `ms`): after a kill -9 of `npm start`,
+ * the previous web server notices within a second and shuts down gracefully, freeing the port.
+ * @param {number} port
+ * @param {number} ms
+ */
+async function waitForFreePort(port, ms) {
+  const inUse = () =>
+    new Promise((resolve) => {
+      const socket = net.connect({ port, host: "127.0.0.1" });
+      socket.once("connect", () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once("error", () => resolve(false));
+    });
+  if (!(await inUse())) return;
+  log(`Port ${port} is in use (a previous Weft still stopping?): waiting up to ${ms / 1000} s...`);
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    if (!(await inUse())) return;
+  }
+  console.error(`[weft] port ${port} is in use by another process: stop it, or set PORT to another port`);
+  await stopDatabase();
+  process.exit(1);
+}
+
 async function serve() {
   const port = process.env.PORT || "3000";
   const started = performance.now();
+  await waitForFreePort(Number(port), 60_000);
   log(`Starting the server on port ${port}...`);
   const { exited } = launch(process.execPath, [nextBin(), "start", "-p", port], { cwd: webDir });
   if (await waitUntilServing(Number(port), exited)) {

@@ -60,7 +60,7 @@ describe("apps/worker", () => {
     for (const w of [a, b]) w.kill("SIGTERM");
     const codes = await Promise.all([a, b].map((w) => new Promise((r) => w.once("exit", r))));
     expect(codes).toEqual([0, 0]);
-  });
+  }, 120_000); // two child processes boot through tsx: slow on a busy machine
 
   it("without DATABASE_URL and with no embedded database running for its data folder, refuses to start, naming the folder", async () => {
     const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "main.ts")], {
@@ -74,5 +74,5 @@ describe("apps/worker", () => {
     expect(stderr).toContain(`No embedded database is running for ${path.join(dataDir, "pg")}`);
     expect(stderr).toMatch(/npm start/);
     expect(fs.existsSync(path.join(dataDir, "pg"))).toBe(false); // it did not start one
-  });
+  }, 120_000); // two child processes boot through tsx: slow on a busy machine
 });
