@@ -236,7 +236,13 @@ test("after Publish, the builder's Run runs the draft and says so; the input is 
   const viaApi = await api.post(`/api/v1/flows/${flowId}/execute`, { headers, data: { input: { n: 7 } } });
   const { executionId } = (await viaApi.json()) as { executionId: string };
   await expect
-    .poll(async () => ((await (await api.get(`/api/v1/executions/${executionId}`, { headers })).json()) as { output?: unknown }).output, { timeout: 20_000 })
+    .poll(
+      async () => {
+        const body = (await (await api.get(`/api/v1/executions/${executionId}`, { headers })).json()) as { execution?: { output?: unknown }; output?: unknown };
+        return (body.execution ?? body).output;
+      },
+      { timeout: 20_000 },
+    )
     .toEqual({ n: 14 });
 
   // Back to editing: the Output tab keeps the last run; the dialog remembers the input.
