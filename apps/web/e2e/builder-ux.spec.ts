@@ -8,6 +8,9 @@ import { createFlow, edge, node, ownerWithWorkspace, snapshot } from "./support"
 // with the last input remembered, the Output tab of a node during and after a run, and trigger
 // badges on the Start block. Each with screenshots; axe on the builder.
 
+// Several steps each: on a loaded 2-core machine the default 30 s is too short for a whole scenario.
+test.describe.configure({ timeout: 180_000 });
+
 const at = (x: number, y: number) => ({ x, y });
 const canvasNode = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
 const inspector = (page: Page) => page.getByRole("complementary", { name: "Inspector" });
