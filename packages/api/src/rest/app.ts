@@ -53,6 +53,7 @@ import { registerBlockRoutes } from "./routes/blocks";
 import { registerConnectionTestRoutes } from "./routes/connections-test";
 import { registerExecutionRoutes } from "./routes/executions";
 import { registerFlowRoutes } from "./routes/flows";
+import { isArtifactUpload, registerRunCollabRoutes } from "./routes/run-collab";
 import { registerScheduleRoutes } from "./routes/schedules";
 import { registerStreamRoutes } from "./routes/stream";
 import { registerWebhookRoutes, WEBHOOK_PATH_PREFIX } from "./routes/webhooks";
@@ -91,7 +92,7 @@ export function createRestApp(options: RestOptions) {
   // take JSON, forms and text, each within its own webhook's limit (routes/webhooks.ts).
   const isWebhook = (c: { req: { path: string } }) => c.req.path.startsWith(WEBHOOK_PATH_PREFIX);
   app.use("*", async (c, next) => {
-    if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "DELETE" || isWebhook(c)) return next();
+    if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "DELETE" || isWebhook(c) || isArtifactUpload(c)) return next();
     const type = c.req.header("content-type");
     const length = c.req.header("content-length");
     // A body must be JSON; body-less commands (`curl -X POST .../cancel`) need no content type.
@@ -104,7 +105,7 @@ export function createRestApp(options: RestOptions) {
   app.use(
     "*",
     except(
-      `${WEBHOOK_PATH_PREFIX}*`,
+      [`${WEBHOOK_PATH_PREFIX}*`, isArtifactUpload],
       bodyLimit({
         maxSize: options.maxBodyBytes ?? 1024 * 1024,
         onError: () => {
@@ -341,6 +342,7 @@ export function createRestApp(options: RestOptions) {
   registerFlowRoutes(app, context);
   registerScheduleRoutes(app, context);
   registerExecutionRoutes(app, context);
+  registerRunCollabRoutes(app, context);
   registerBlockRoutes(app, context);
   registerConnectionTestRoutes(app, context);
   registerStreamRoutes(app, context);

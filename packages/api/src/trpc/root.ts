@@ -1,5 +1,8 @@
 import { createCallerFactory, createTRPCRouter } from "./init";
 import { apiKeysRouter } from "./routers/api-keys";
+import { artifactsRouter } from "./routers/artifacts";
+import { commentsRouter } from "./routers/comments";
+import { stepsRouter } from "./routers/steps";
 import { blocksRouter } from "./routers/blocks";
 import { executionsRouter } from "./routers/executions";
 import { flowsRouter } from "./routers/flows";
@@ -21,6 +24,9 @@ export const appRouter = createTRPCRouter({
   blocks: blocksRouter,
   schedules: schedulesRouter,
   webhooks: webhooksRouter,
+  comments: commentsRouter,
+  artifacts: artifactsRouter,
+  steps: stepsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,4 +1,5 @@
 import {
+  bigint,
   doublePrecision,
   index,
   integer,
@@ -65,6 +66,11 @@ export const flowExecutions = pgTable(
     costUsd: numeric("cost_usd", { precision: 14, scale: 8 }),
     durationMs: integer("duration_ms"),
     retryOfExecutionId: uuid("retry_of_execution_id"),
+    /** A re-run from a step: the node it started from (upstream outputs were reused from `retryOfExecutionId`). */
+    rerunFromNodeId: text("rerun_from_node_id"),
+    /** A human name for the run (optional) and free tags, both searchable in the executions list. */
+    name: text("name"),
+    tags: text("tags").array().notNull().default([]),
     idempotencyKey: text("idempotency_key"),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     startedAt: tstz("started_at"),
@@ -106,6 +112,8 @@ export const blockExecutions = pgTable(
     costUsd: numeric("cost_usd", { precision: 14, scale: 8 }),
     ttftMs: integer("ttft_ms"),
     tokensPerSecond: doublePrecision("tokens_per_second"),
+    /** Set when this row was copied from that execution by a re-run instead of being executed. */
+    reusedFromExecutionId: uuid("reused_from_execution_id"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -194,13 +202,24 @@ export const comments = pgTable(
     flowId: uuid("flow_id").references(() => flows.id, { onDelete: "cascade" }),
     executionId: uuid("execution_id").references(() => flowExecutions.id, { onDelete: "cascade" }),
     nodeId: text("node_id"),
+    /** Loop iteration path of the step commented on ("2", "2.0"); null for the run or a step outside loops. */
+    iteration: text("iteration"),
+    /** `user` (a person), `system` (the engine) or `agent` (a block's side output). */
+    kind: text("kind").$type<CommentKind>().notNull().default("user"),
     authorId: uuid("author_id").references(() => users.id, { onDelete: "set null" }),
+    /** Markdown as written; rendered and sanitised on read. */
     body: text("body").notNull(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("comments_workspace_id_idx").on(t.workspaceId, t.createdAt)],
+  (t) => [
+    index("comments_workspace_id_idx").on(t.workspaceId, t.createdAt),
+    index("comments_workspace_execution_idx").on(t.workspaceId, t.executionId, t.createdAt),
+  ],
 );
+
+export const commentKinds = ["user", "system", "agent"] as const;
+export type CommentKind = (typeof commentKinds)[number];
 
 /** Files and large outputs produced by runs. */
 export const artifacts = pgTable(
@@ -212,17 +231,24 @@ export const artifacts = pgTable(
       .references(() => workspaces.id, { onDelete: "cascade" }),
     executionId: uuid("execution_id").references(() => flowExecutions.id, { onDelete: "cascade" }),
     nodeId: text("node_id"),
+    /** The comment the file is attached to, if any. */
+    commentId: uuid("comment_id").references(() => comments.id, { onDelete: "set null" }),
     name: text("name").notNull(),
     contentType: text("content_type").notNull(),
-    sizeBytes: integer("size_bytes").notNull(),
-    /** base64 of the bytes (small artifacts live in the database). */
-    content: text("content").notNull(),
+    sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),
+    /** Hex SHA-256 of the bytes (also the download's ETag). */
+    sha256: text("sha256").notNull(),
+    /** Where the bytes are: a key in the artifact storage (disk folder or S3 bucket). */
+    storageKey: text("storage_key").notNull(),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
   },
   (t) => [index("artifacts_workspace_id_idx").on(t.workspaceId, t.executionId)],
 );
 
 export type FlowExecution = typeof flowExecutions.$inferSelect;
+export type Comment = typeof comments.$inferSelect;
+export type Artifact = typeof artifacts.$inferSelect;
 export type BlockExecution = typeof blockExecutions.$inferSelect;
 export type ExecutionEvent = typeof executionEvents.$inferSelect;
 export type ExecutionStatus = (typeof executionStatus.enumValues)[number];

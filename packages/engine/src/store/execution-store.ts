@@ -20,6 +20,7 @@ import {
 } from "@weft/db";
 import type { BlockExecutionStatus, ExecutionStatus } from "../core/status";
 import { LeaseLostError, TransitionRefusedError } from "./errors";
+import { addArtifact, addComment, appendEvents, createRerun, labelExecution, type NewArtifact, type NewComment, type NewRerun } from "./run-activity";
 
 /** Channel of the "events committed" notification: payload `<executionId>:<last event index>`. */
 export const EVENTS_CHANNEL = "weft_execution_events";
@@ -92,6 +93,9 @@ export type NewExecution = {
   retryOfExecutionId?: string | null;
   /** Not claimed before this time (a held run, e.g. a schedule's queued slot, is released by setting it). */
   wakeAt?: Date | null;
+  /** The run's name and tags (searchable in the executions list). */
+  name?: string | null;
+  tags?: string[];
 };
 
 /**
@@ -124,6 +128,8 @@ export function createExecutionStore({ db, bus }: { db: Db; bus?: NotifyBus }) {
             idempotencyKey: input.idempotencyKey ?? null,
             retryOfExecutionId: input.retryOfExecutionId ?? null,
             wakeAt: input.wakeAt ?? null,
+            name: input.name ?? null,
+            tags: input.tags ?? [],
           })
           .returning();
         if (!row) throw new Error("execution insert returned nothing");
@@ -287,6 +293,13 @@ export function createExecutionStore({ db, bus }: { db: Db; bus?: NotifyBus }) {
     },
 
     notifyWork: (executionId: string) => notifyWork(db, executionId),
+
+    // Comments, artifacts, re-runs and run names (store/run-activity.ts).
+    appendEvents: (input: Parameters<typeof appendEvents>[2], within?: DbOrTx) => appendEvents(db, bus, input, within),
+    createRerun: (input: NewRerun) => createRerun(db, bus, input),
+    labelExecution: (input: Parameters<typeof labelExecution>[1]) => labelExecution(db, input),
+    addComment: (input: NewComment) => addComment(db, bus, input),
+    addArtifact: (input: NewArtifact, within?: DbOrTx) => addArtifact(db, bus, input, within),
   };
 }
 

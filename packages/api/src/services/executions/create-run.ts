@@ -16,6 +16,9 @@ export type NewRun = {
   idempotencyKey?: string | null;
   /** Held until then (see NewExecution.wakeAt). */
   wakeAt?: Date | null;
+  /** The run's name and tags. */
+  name?: string | null;
+  tags?: string[];
   /** Join this transaction (e.g. with the webhook invocation or the schedule slot that starts it). */
   tx?: DbOrTx;
 };
@@ -53,6 +56,8 @@ export async function createRun(deps: Pick<Deps, "db" | "executions">, run: NewR
       createdBy: run.createdBy ?? null,
       idempotencyKey: run.idempotencyKey ?? null,
       wakeAt: run.wakeAt ?? null,
+      name: run.name ?? null,
+      tags: run.tags ?? [],
     },
     run.tx,
   );

@@ -33,6 +33,9 @@ export async function getExecution(deps: Deps, { actor, input }: { actor: Actor;
     error: execution.error,
     requestedCommand: execution.requestedCommand,
     retryOfExecutionId: execution.retryOfExecutionId,
+    rerunFromNodeId: execution.rerunFromNodeId,
+    name: execution.name,
+    tags: execution.tags,
     createdBy: execution.createdBy,
     createdAt: execution.createdAt,
     startedAt: execution.startedAt,
@@ -56,6 +59,7 @@ export async function getExecution(deps: Deps, { actor, input }: { actor: Actor;
       error: b.error,
       startedAt: b.startedAt,
       finishedAt: b.finishedAt,
+      reusedFromExecutionId: b.reusedFromExecutionId,
       metrics: {
         durationMs: b.durationMs,
         tokensIn: b.tokensIn,

@@ -22,6 +22,9 @@ export type ExecutionListItem = {
   costUsd: number | null;
   error: { code: string; message: string; nodeId?: string } | null;
   retryOfExecutionId: string | null;
+  /** The run's name (null when unnamed) and tags. */
+  name: string | null;
+  tags: string[];
   /**
    * The node the run is at: its running block (the one started last), else the node that completed
    * or failed last (by the event log); null before any node started.
@@ -42,7 +45,7 @@ const ID_PREFIX_RE = /^[0-9a-f-]+$/i;
 
 /** The workspace's executions, newest first (createdAt desc, id desc), with cursor pagination. */
 export async function listExecutions(deps: Deps, { actor, input }: { actor: Actor; input: unknown }): Promise<{ items: ExecutionListItem[]; nextCursor: string | null }> {
-  const { flowId, status, triggerType, createdFrom, createdTo, search, cursor, limit } = parseInput(ListExecutionsInput, input);
+  const { flowId, status, triggerType, createdFrom, createdTo, search, tag, cursor, limit } = parseInput(ListExecutionsInput, input);
   const e = flowExecutions;
   const conditions = [
     eq(e.workspaceId, actor.workspaceId),
@@ -51,9 +54,12 @@ export async function listExecutions(deps: Deps, { actor, input }: { actor: Acto
     triggerType ? eq(e.triggerType, triggerType) : undefined,
     createdFrom ? gte(e.createdAt, createdFrom) : undefined,
     createdTo ? lt(e.createdAt, createdTo) : undefined,
+    tag ? sql`${tag} = any(${e.tags})` : undefined,
     search
       ? or(
           ilike(flows.name, `%${escapeLike(search)}%`),
+          ilike(e.name, `%${escapeLike(search)}%`),
+          sql`${search.toLowerCase()} = any(${e.tags})`,
           ID_PREFIX_RE.test(search) ? sql`${e.id}::text like ${`${escapeLike(search.toLowerCase())}%`}` : undefined,
         )
       : undefined,
@@ -79,6 +85,8 @@ export async function listExecutions(deps: Deps, { actor, input }: { actor: Acto
       costUsd: e.costUsd,
       error: e.error,
       retryOfExecutionId: e.retryOfExecutionId,
+      name: e.name,
+      tags: e.tags,
       // Distinct phases of the pinned graph, ordered by the first node that carries each.
       phases: sql<string[] | null>`(
         select jsonb_agg(p.phase order by p.at) from (

@@ -17,8 +17,8 @@ export async function startExecution(
   { actor, input, triggerType }: { actor: Actor; input: unknown; triggerType: TriggerType },
 ): Promise<StartedExecution> {
   requireRole(actor.role, "member");
-  const { flowId, input: runInput, version } = parseInput(StartExecutionInput, input);
-  const execution = await createRun(deps, { workspaceId: actor.workspaceId, flowId, input: runInput, version, triggerType, createdBy: actor.userId });
+  const { flowId, input: runInput, version, name, tags } = parseInput(StartExecutionInput, input);
+  const execution = await createRun(deps, { workspaceId: actor.workspaceId, flowId, input: runInput, version, triggerType, createdBy: actor.userId, name, tags });
   return { executionId: execution.id, status: execution.status, streamUrl: streamUrl(execution.id) };
 }
 

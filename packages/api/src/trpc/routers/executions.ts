@@ -8,12 +8,16 @@ import { pauseExecution } from "../../services/executions/pause-execution";
 import { rejectExecution } from "../../services/executions/reject-execution";
 import { resumeExecution } from "../../services/executions/resume-execution";
 import { resumeFromFailedNode } from "../../services/executions/resume-from-failed-node";
+import { labelExecution } from "../../services/executions/label-execution";
+import { rerunExecution } from "../../services/executions/rerun-execution";
 import { retryExecution } from "../../services/executions/retry-execution";
 import {
   DecideApprovalInput,
   ExecutionIdInput,
+  LabelExecutionInput,
   ListExecutionEventsInput,
   ListExecutionsInput,
+  RerunExecutionInput,
   StartExecutionInput,
 } from "../../services/executions/schemas";
 import { startExecution } from "../../services/executions/start-execution";
@@ -40,6 +44,10 @@ export const executionsRouter = createTRPCRouter({
   retry: workspaceProcedure
     .input(ExecutionIdInput)
     .mutation(({ ctx, input }) => retryExecution(ctx.deps, { actor: ctx.actor, input, triggerType: "manual" })),
+  rerun: workspaceProcedure
+    .input(RerunExecutionInput)
+    .mutation(({ ctx, input }) => rerunExecution(ctx.deps, { actor: ctx.actor, input, triggerType: "manual" })),
+  label: workspaceProcedure.input(LabelExecutionInput).mutation(({ ctx, input }) => labelExecution(ctx.deps, { actor: ctx.actor, input })),
   resumeFromFailedNode: workspaceProcedure
     .input(ExecutionIdInput)
     .mutation(({ ctx, input }) => resumeFromFailedNode(ctx.deps, { actor: ctx.actor, input })),
