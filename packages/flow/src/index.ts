@@ -15,3 +15,5 @@ export * from "./compile";
 export * from "./models";
 export * from "./templates";
 export * from "./rerun-plan";
+export * from "./block-fields";
+export * from "./schema-to-fields";

@@ -14,6 +14,8 @@ export const StartExecutionInput = z.object({
   /** A name for the run and tags (searchable in the executions list). */
   name: RunName.optional(),
   tags: RunTags.optional(),
+  /** Run the draft as it is now, even when a version is published (the builder's Run); not with `version`. */
+  draft: z.boolean().optional(),
 });
 export type StartExecutionInput = z.infer<typeof StartExecutionInput>;
 
