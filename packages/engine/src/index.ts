@@ -8,3 +8,4 @@ export * from "./runtime/commands";
 export { createWeftEngine, type WeftEngineOptions } from "./create";
 export { jsonSchemaProblem } from "./blocks";
 export { createGuardedFetch, type GuardedFetch } from "./http";
+export { createSandbox, isSandboxError, type Sandbox } from "./sandbox";
