@@ -166,7 +166,7 @@ describe("analytics", () => {
     const ids = [await run(flowId, { country: "FR" }), await run(flowId, { country: "US" }), await run(flowId, { country: "US" })];
     const region = async () => (await as(viewerA).analytics.blocks({ workspaceId: wsA, flowId, bucket: "hour" })).totals.find((n) => n.nodeId === "region")!;
     expect(await region()).toMatchObject({ runs: 3, failures: 0, successRate: 1, decisions: 3, accuracy: null, feedbackCount: 0 });
-    const [d0, d1, d2] = await Promise.all(ids.map((id) => decisionOf(id, "region")));
+    const [d0, d1, d2] = (await Promise.all(ids.map((id) => decisionOf(id, "region")))) as [Awaited<ReturnType<typeof decisionOf>>, Awaited<ReturnType<typeof decisionOf>>, Awaited<ReturnType<typeof decisionOf>>];
     await as(ownerA).decisions.feedback({ workspaceId: wsA, decisionId: d0.id, verdict: "correct", categories: [] });
     await as(ownerA).decisions.feedback({ workspaceId: wsA, decisionId: d1.id, verdict: "incorrect", categories: [] });
     expect(await region()).toMatchObject({ accuracy: 0.5, feedbackCount: 2, correct: 1, incorrect: 1 });
@@ -284,7 +284,7 @@ describe("tenancy", () => {
       ["POST", "/api/v1/patterns", { name: "steal", when: "true", exampleDecisionIds: [decision.id] }],
     ];
     await expectUnchanged(snapshot, async () => {
-      for (const headers of [{ cookie: ownerB.cookie }, { authorization: `Bearer ${keyB}` }]) {
+      for (const headers of [{ cookie: ownerB.cookie }, { authorization: `Bearer ${keyB}` }] as Array<Record<string, string>>) {
         for (const [method, path, body] of cases) {
           const answer = await rest(method, path, { body, headers: { ...headers, ...(body === undefined && method === "POST" ? { "content-length": "0" } : {}) } });
           expectRestError(answer, 404, "NOT_FOUND");
