@@ -10,6 +10,7 @@ import { cn } from "@/components/ui/cn";
 import { LocalTime } from "@/components/ui/local-time";
 import { useTRPC, type RouterOutputs } from "@/trpc/client";
 import { LiveCanvas } from "@/features/live-canvas/live-canvas";
+import { isDecisionBlock, StepFeedback } from "@/features/decisions/step-feedback";
 import { ExecutionActions } from "./execution-actions";
 import { displayStatus, formatCost, formatDuration, formatTokens, isActive, triggerLabel } from "./format";
 import { RawEventList } from "./raw-event-list";
@@ -137,7 +138,16 @@ export function ExecutionTimeline({ workspaceId, initial, canAct }: { workspaceI
           Steps
         </h2>
         {steps.length === 0 ? <p className="text-sm text-muted-foreground">No step has started yet.</p> : (
-          <StepList steps={steps}>{(step) => <StepCard step={step} block={blocks.get(step.key)} />}</StepList>
+          <StepList steps={steps}>
+            {(step) => (
+              <>
+                <StepCard step={step} block={blocks.get(step.key)} />
+                {step.status === "completed" && isDecisionBlock(step.blockType) ? (
+                  <StepFeedback workspaceId={workspaceId} executionId={executionId} nodeId={step.nodeId} iteration={step.iteration} canEdit={canAct} />
+                ) : null}
+              </>
+            )}
+          </StepList>
         )}
       </section>
 

@@ -7,7 +7,7 @@ import { ListDecisionsInput } from "./schemas";
 
 /** The workspace's decisions, newest first, filtered by flow, node, feedback, category and time. */
 export async function listDecisions(deps: Deps, { actor, input }: { actor: Actor; input: unknown }): Promise<{ items: DecisionView[]; nextCursor: string | null }> {
-  const { flowId, nodeId, feedback, category, from, to, kind, cursor, limit } = parseInput(ListDecisionsInput, input ?? {});
+  const { flowId, nodeId, executionId, feedback, category, from, to, kind, cursor, limit } = parseInput(ListDecisionsInput, input ?? {});
   const d = decisions;
   const rows = await deps.db
     .select({ ...decisionColumns, createdAtExact: exactTime(d.createdAt) })
@@ -19,6 +19,7 @@ export async function listDecisions(deps: Deps, { actor, input }: { actor: Actor
         eq(d.isTest, kind === "test"),
         flowId ? eq(d.flowId, flowId) : undefined,
         nodeId ? eq(d.nodeId, nodeId) : undefined,
+        executionId ? eq(d.executionId, executionId) : undefined,
         feedback === "none" ? isNull(d.feedback) : feedback ? eq(d.feedback, feedback) : undefined,
         category ? arrayContains(d.feedbackCategories, [category]) : undefined,
         from ? gte(d.createdAt, from) : undefined,

@@ -9,6 +9,7 @@ export const CategoryName = z.string().trim().min(1).max(64);
 export const ListDecisionsInput = z.object({
   flowId: z.uuid().optional(),
   nodeId: z.string().min(1).max(200).optional(),
+  executionId: z.uuid().optional(),
   /** `none` = no feedback yet. */
   feedback: z.enum(["none", "correct", "incorrect", "partial"]).optional(),
   category: CategoryName.optional(),
