@@ -3,6 +3,7 @@
 import "@xyflow/react/dist/style.css";
 import { useCallback, useEffect, useRef, useState, type DragEvent } from "react";
 import Link from "next/link";
+import { useSearchParams } from "next/navigation";
 import {
   Background,
   Controls,
@@ -45,7 +46,13 @@ type SavePhase = "idle" | "saving" | "error" | "conflict";
 
 /** The flow builder: palette, canvas, config panel, autosave, validate and run. */
 export function FlowBuilder({ workspaceId, flow, canEdit }: { workspaceId: string; flow: Flow; canEdit: boolean }) {
-  const [store] = useState(() => createFlowStore({ nodes: flow.nodes, edges: flow.edges }));
+  // `?node=<id>` (a run page's "Open in builder"): that node starts selected, its settings open.
+  const focus = useSearchParams().get("node");
+  const [store] = useState(() => {
+    const created = createFlowStore({ nodes: flow.nodes, edges: flow.edges });
+    if (focus) created.getState().onNodesChange([{ type: "select", id: focus, selected: true }]);
+    return created;
+  });
   return (
     <FlowStoreContext.Provider value={store}>
       <ReactFlowProvider>

@@ -2,13 +2,12 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { Blocks, Cable, History, Settings, Workflow } from "lucide-react";
+import { Cable, History, Settings, Workflow } from "lucide-react";
 import { cn } from "@/components/ui/cn";
 
 const items = [
   { segment: "flows", label: "Flows", icon: Workflow },
   { segment: "executions", label: "Executions", icon: History },
-  { segment: "blocks", label: "Blocks", icon: Blocks },
   { segment: "connections", label: "Connections", icon: Cable },
   { segment: "settings", label: "Settings", icon: Settings },
 ] as const;

@@ -2,6 +2,7 @@ import { and, blockExecutions, desc, eq, executionEvents, flowExecutions, flows,
 import type { Actor, Deps } from "../../lib/context";
 import { afterCursor, encodeCursor, exactTime } from "../../lib/cursor";
 import { parseInput } from "../../lib/validation";
+import { loadTimings, type RunTiming } from "./execution-timing";
 import { ListExecutionsInput } from "./schemas";
 
 export type ExecutionListItem = {
@@ -34,6 +35,8 @@ export type ExecutionListItem = {
   currentNodeType: string | null;
   /** Paused at an approval block that waits for a person (not a pause someone asked for). */
   awaitingApproval: boolean;
+  /** Active and paused time (see RunTiming), the run's time on every page. */
+  timing: RunTiming;
   /** The distinct phases of the run's graph, in node order (empty when its nodes carry none). */
   phases: string[];
 };
@@ -102,6 +105,7 @@ export async function listExecutions(deps: Deps, { actor, input }: { actor: Acto
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const current = await currentNodes(deps, actor.workspaceId, page.map((row) => row.id));
+  const timings = await loadTimings(deps.db, { workspaceId: actor.workspaceId, executionIds: page.map((row) => row.id) });
   return {
     items: page.map(({ createdAtExact: _exact, costUsd, phases, ...row }) => ({
       ...row,
@@ -112,6 +116,7 @@ export async function listExecutions(deps: Deps, { actor, input }: { actor: Acto
       currentNodeLabel: current.get(row.id)?.label ?? null,
       currentNodeType: current.get(row.id)?.type ?? null,
       awaitingApproval: row.status === "paused" && current.get(row.id)?.type === "approval",
+      timing: timings.get(row.id)!,
       phases: phases ?? [],
     })),
     nextCursor: rows.length > limit && last ? encodeCursor(last.createdAtExact, last.id) : null,
