@@ -687,7 +687,7 @@ describe("roles and tenancy", () => {
     ...(["cancel", "retry", "delete"] as const).map((action): [string, string, unknown?] => ["POST", "/api/v1/executions/bulk", { action, executionIds: [waiting, failed] }]),
     ["DELETE", `/api/v1/executions/${failed}`],
   ];
-  it("B's API key and B's session (even selecting A) get 404 on every route, nothing changed", async () => {
+  it("B's API key and B's session (even selecting A) get 404 on every route, nothing changed", { timeout: 120_000 }, async () => {
     const callers: Array<Record<string, string>> = [bearer(keyB), { ...bearer(keyB), "x-weft-workspace": wsA }, { cookie: ownerB.cookie }, { cookie: ownerB.cookie, "x-weft-workspace": wsA }];
     for (const headers of callers) {
       for (const [method, path, body] of restCalls()) {
@@ -701,7 +701,7 @@ describe("roles and tenancy", () => {
     }
   });
 
-  it("a viewer reads but every action is 403 (tRPC and REST), nothing changed", async () => {
+  it("a viewer reads but every action is 403 (tRPC and REST), nothing changed", { timeout: 120_000 }, async () => {
     const v = as(viewerA);
     expect(await v.executions.byId({ workspaceId: wsA, executionId: waiting })).toMatchObject({ status: "paused" });
     for (const [name, call] of trpcCalls(() => wsA).filter(([name]) => name !== "byId" && name !== "events")) {
