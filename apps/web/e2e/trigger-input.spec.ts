@@ -21,6 +21,7 @@ const needsN = {
 };
 
 async function openPanel(page: Page, testId: "trigger-webhook" | "trigger-schedules") {
+  if (!(await page.getByTestId("trigger-sheet").isVisible())) await page.getByRole("button", { name: "Triggers", exact: true }).click();
   const section = page.getByTestId(testId);
   await section.locator("summary").click();
   await expect(section).toHaveAttribute("open", "");

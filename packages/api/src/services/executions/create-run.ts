@@ -13,6 +13,8 @@ export type NewRun = {
   createdBy?: string | null;
   /** A version number to run; default: the published version, else the draft. */
   version?: number;
+  /** Run the draft even when a version is published (the builder's Run). */
+  draft?: boolean;
   idempotencyKey?: string | null;
   /** Held until then (see NewExecution.wakeAt). */
   wakeAt?: Date | null;
@@ -24,14 +26,16 @@ export type NewRun = {
 
 /**
  * Every way a run starts (manual, API, webhook, schedule) comes through here: the flow's published
- * version (or `version`), else its draft, pinned on the execution so later edits never change it; the
- * graph validated and the input checked against the source block's `inputSchema` (without `trigger`,
+ * version (or `version`), else its draft (the draft when `draft` is set), pinned on the execution so
+ * later edits never change it; the graph validated and the input checked against the source block's `inputSchema` (without `trigger`,
  * see inputForSchema) before anything is written (400s naming the node or field).
  */
 export async function createRun(deps: Pick<Deps, "db" | "executions">, run: NewRun): Promise<FlowExecution> {
   const db = run.tx ?? deps.db;
   const flow = await findFlow(db, { workspaceId: run.workspaceId, flowId: run.flowId });
-  const { graph, flowVersionId } = await resolveRunGraph(db, { workspaceId: run.workspaceId, flow, version: run.version });
+  const { graph, flowVersionId } = run.draft
+    ? { graph: { nodes: flow.nodes, edges: flow.edges }, flowVersionId: null }
+    : await resolveRunGraph(db, { workspaceId: run.workspaceId, flow, version: run.version });
   requireValidInput(requireValidGraph(graph), run.input, run.inputAt);
   return deps.executions.create(
     {
