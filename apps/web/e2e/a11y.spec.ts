@@ -2,6 +2,9 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import { createFlow, edge, execute, node, ownerWithWorkspace, snapshot } from "./support";
 
+// Setup runs real flows on a shared, loaded machine: three minutes per test, as the builder specs.
+test.describe.configure({ timeout: 180_000 });
+
 // Issue 12's accessibility bar: axe finds no serious or critical violation on the flows list, an
 // execution page, the executions list and settings. Also: /favicon.ico is served, and the Blocks
 // placeholder is not in the navigation.

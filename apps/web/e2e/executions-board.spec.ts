@@ -1,6 +1,8 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { PASSWORD, createFlow, execute, snapshot } from "./support";
 
+test.describe.configure({ timeout: 180_000 });
+
 // The executions list's filters, search and board: runs of several flows (completed, failed, one
 // still running), narrowed by status, flow, search and dates with the state in the URL; the board
 // with a column per status and, for flows whose nodes carry a phase, a column per phase; a running

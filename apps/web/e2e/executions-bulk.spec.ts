@@ -1,6 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { createFlow, edge, execute, node, ownerWithWorkspace, snapshot } from "./support";
 
+// Setup runs real flows on a shared, loaded machine: three minutes per test, as the builder specs.
+test.describe.configure({ timeout: 180_000 });
+
 // Issue 12, problem 11: the executions list's compact filter bar (the date range on one line), an
 // error snippet per failed run, columns that fit at 1024 px, and bulk retry / cancel / delete with a
 // confirmation (deleting a run still going is refused and nothing is deleted).

@@ -1,6 +1,9 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { createFlow, edge, execute, node, ownerWithWorkspace, snapshot } from "./support";
 
+// Setup runs real flows on a shared, loaded machine: three minutes per test, as the builder specs.
+test.describe.configure({ timeout: 180_000 });
+
 // Issue 12, run pages (problems 9 and 12): a failure names its block by label, gives a hint and opens
 // the builder with that block selected; a connection error names the connection and its host; the
 // page links to its flow; the failed attempt stays listed after a fix-and-continue (the re-run is

@@ -2,6 +2,9 @@ import { execFileSync } from "node:child_process";
 import { expect, test, type Page } from "@playwright/test";
 import { createFlow, edge, node, ownerWithWorkspace, snapshot } from "./support";
 
+// Setup runs real flows on a shared, loaded machine: three minutes per test, as the builder specs.
+test.describe.configure({ timeout: 180_000 });
+
 // Issue 12, problem 4 and the trigger panels' content. A flow whose Start block requires `n`:
 // the webhook panel's "Try it" command, run as shown in a real shell, starts a run that completes
 // (the body's fields are the run input); a schedule saved without `n` is refused naming the field.
