@@ -1,5 +1,6 @@
 import type { TriggerType } from "@weft/db";
 import type { Actor, Deps } from "../../lib/context";
+import { AppError } from "../../lib/errors";
 import { requireRole } from "../../lib/roles";
 import { parseInput } from "../../lib/validation";
 import { createRun } from "./create-run";
