@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { BarChart3, Blocks, Cable, History, ListChecks, Settings, Shapes, Workflow } from "lucide-react";
+import { BarChart3, Cable, History, ListChecks, Settings, Shapes, Workflow } from "lucide-react";
 import { cn } from "@/components/ui/cn";
 
 const items = [
@@ -11,7 +11,6 @@ const items = [
   { segment: "decisions", label: "Decisions", icon: ListChecks },
   { segment: "patterns", label: "Patterns", icon: Shapes },
   { segment: "analytics", label: "Analytics", icon: BarChart3 },
-  { segment: "blocks", label: "Blocks", icon: Blocks },
   { segment: "connections", label: "Connections", icon: Cable },
   { segment: "settings", label: "Settings", icon: Settings },
 ] as const;
