@@ -51,6 +51,7 @@ export const WORKSPACE_HEADER = "x-weft-workspace";
 import { jsonBody, route, Uuid, type Env, type RestContext } from "./shared";
 import { registerBlockRoutes } from "./routes/blocks";
 import { registerConnectionTestRoutes } from "./routes/connections-test";
+import { registerDecisionRoutes } from "./routes/decisions";
 import { registerExecutionRoutes } from "./routes/executions";
 import { registerFlowRoutes } from "./routes/flows";
 import { isArtifactUpload, registerRunCollabRoutes } from "./routes/run-collab";
@@ -344,6 +345,7 @@ export function createRestApp(options: RestOptions) {
   registerExecutionRoutes(app, context);
   registerRunCollabRoutes(app, context);
   registerBlockRoutes(app, context);
+  registerDecisionRoutes(app, context);
   registerConnectionTestRoutes(app, context);
   registerStreamRoutes(app, context);
   registerWebhookRoutes(app, context);

@@ -1,4 +1,5 @@
 import { createCallerFactory, createTRPCRouter } from "./init";
+import { analyticsRouter } from "./routers/analytics";
 import { apiKeysRouter } from "./routers/api-keys";
 import { artifactsRouter } from "./routers/artifacts";
 import { commentsRouter } from "./routers/comments";
@@ -8,7 +9,9 @@ import { executionsRouter } from "./routers/executions";
 import { flowsRouter } from "./routers/flows";
 import { authRouter } from "./routers/auth";
 import { connectionsRouter } from "./routers/connections";
+import { decisionsRouter } from "./routers/decisions";
 import { membersRouter } from "./routers/members";
+import { patternsRouter } from "./routers/patterns";
 import { schedulesRouter } from "./routers/schedules";
 import { webhooksRouter } from "./routers/webhooks";
 import { workspacesRouter } from "./routers/workspaces";
@@ -27,6 +30,9 @@ export const appRouter = createTRPCRouter({
   comments: commentsRouter,
   artifacts: artifactsRouter,
   steps: stepsRouter,
+  decisions: decisionsRouter,
+  patterns: patternsRouter,
+  analytics: analyticsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,8 @@
 import { createTRPCRouter, workspaceProcedure } from "../init";
 import { approveExecution } from "../../services/executions/approve-execution";
 import { cancelExecution } from "../../services/executions/cancel-execution";
+import { cancelExecutions } from "../../services/executions/cancel-executions";
+import { deleteExecutions } from "../../services/executions/delete-executions";
 import { getExecution } from "../../services/executions/get-execution";
 import { listExecutionEvents } from "../../services/executions/list-execution-events";
 import { listExecutions } from "../../services/executions/list-executions";
@@ -11,10 +13,12 @@ import { resumeFromFailedNode } from "../../services/executions/resume-from-fail
 import { labelExecution } from "../../services/executions/label-execution";
 import { rerunExecution } from "../../services/executions/rerun-execution";
 import { retryExecution } from "../../services/executions/retry-execution";
+import { retryExecutions } from "../../services/executions/retry-executions";
 import {
   DecideApprovalInput,
   ExecutionIdInput,
   LabelExecutionInput,
+  ExecutionIdsInput,
   ListExecutionEventsInput,
   ListExecutionsInput,
   RerunExecutionInput,
@@ -51,4 +55,7 @@ export const executionsRouter = createTRPCRouter({
   resumeFromFailedNode: workspaceProcedure
     .input(ExecutionIdInput)
     .mutation(({ ctx, input }) => resumeFromFailedNode(ctx.deps, { actor: ctx.actor, input })),
+  cancelMany: workspaceProcedure.input(ExecutionIdsInput).mutation(({ ctx, input }) => cancelExecutions(ctx.deps, { actor: ctx.actor, input })),
+  retryMany: workspaceProcedure.input(ExecutionIdsInput).mutation(({ ctx, input }) => retryExecutions(ctx.deps, { actor: ctx.actor, input })),
+  deleteMany: workspaceProcedure.input(ExecutionIdsInput).mutation(({ ctx, input }) => deleteExecutions(ctx.deps, { actor: ctx.actor, input })),
 });
