@@ -14,3 +14,4 @@ export {
 export * from "./compile";
 export * from "./models";
 export * from "./templates";
+export * from "./file";
