@@ -8,3 +8,4 @@ export * from "./runtime/commands";
 export { createWeftEngine, type WeftEngineOptions } from "./create";
 export { jsonSchemaProblem } from "./blocks";
 export { createGuardedFetch, type GuardedFetch } from "./http";
+export { MASK, createMasker, type Masker, type RunVariables } from "./runtime/mask";

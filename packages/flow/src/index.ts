@@ -15,3 +15,4 @@ export * from "./compile";
 export * from "./models";
 export * from "./templates";
 export * from "./file";
+export * from "./variables";

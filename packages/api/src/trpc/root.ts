@@ -7,6 +7,7 @@ import { authRouter } from "./routers/auth";
 import { connectionsRouter } from "./routers/connections";
 import { membersRouter } from "./routers/members";
 import { schedulesRouter } from "./routers/schedules";
+import { variablesRouter } from "./routers/variables";
 import { webhooksRouter } from "./routers/webhooks";
 import { workspacesRouter } from "./routers/workspaces";
 
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   blocks: blocksRouter,
   schedules: schedulesRouter,
   webhooks: webhooksRouter,
+  variables: variablesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,6 +2,7 @@ import { and, eq, flowVersions, type DbOrTx, type FlowExecution, type TriggerTyp
 import type { Deps } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import { findFlow } from "../flows/find-flow";
+import { requireKnownVariables } from "../variables/require-known-variables";
 import { requireValidGraph, type Graph } from "./execution-access";
 import { requireValidInput } from "./start-execution";
 
@@ -42,6 +43,7 @@ export async function createRun(deps: Pick<Deps, "db" | "executions">, run: NewR
     flowVersionId = row.id;
   }
   requireValidInput(requireValidGraph(graph), run.input);
+  await requireKnownVariables(db, { workspaceId: run.workspaceId, graph });
   return deps.executions.create(
     {
       workspaceId: run.workspaceId,
