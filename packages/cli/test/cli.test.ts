@@ -162,12 +162,17 @@ describe("against a server", SLOW, () => {
       const cut = isStream && streamRequests.length === 1;
       const upstream = http.request({ host: "127.0.0.1", port, path: req.url, method: req.method, headers: req.headers }, (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
+        let seen = "";
         up.on("data", (chunk: Buffer) => {
-          res.write(chunk);
-          if (cut && chunk.toString().includes("\nid: ")) {
-            up.destroy();
-            res.destroy();
-          }
+          if (!cut) return void res.write(chunk);
+          // Pass on exactly the first event (up to its blank line), then drop the connection.
+          seen += chunk.toString();
+          const start = seen.search(/(^|\n)id: /);
+          const end = start < 0 ? -1 : seen.indexOf("\n\n", start + 1);
+          if (end < 0) return;
+          res.write(seen.slice(0, end + 2));
+          up.destroy();
+          res.destroy();
         });
         up.on("end", () => res.end());
       });
@@ -221,7 +226,7 @@ describe("against a server", SLOW, () => {
 
     const logs = await weft(["logs", "-f", lines.at(-1)!.executionId!], env);
     expect(logs.code).toBe(0);
-    expect(logs.stdout).toContain("✓ Double");
+    expect(logs.stdout).toContain("✓ double");
     expect(logs.stdout).toContain('● completed\n{\n  "n": 8\n}\n');
 
     const failed = await weft(["execute", flowId, "--input", '{"n":"x"}'], env);
