@@ -164,7 +164,10 @@ describe("against a server", SLOW, () => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         let seen = "";
         up.on("data", (chunk: Buffer) => {
-          if (!cut) return void res.write(chunk);
+          if (!cut) {
+            res.write(chunk);
+            return;
+          }
           // Pass on exactly the first event (up to its blank line), then drop the connection.
           seen += chunk.toString();
           const start = seen.search(/(^|\n)id: /);
