@@ -16,3 +16,5 @@ export * from "./models";
 export * from "./templates";
 export * from "./file";
 export * from "./variables";
+export * from "./block-fields";
+export * from "./schema-to-fields";
