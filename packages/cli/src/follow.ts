@@ -56,7 +56,7 @@ export async function followExecution({ server, executionId, onEvent, retryMs = 
     } catch (error) {
       if (error instanceof ServerError) throw error;
       failures += 1;
-      if (failures >= maxFailures) throw new Error(`lost the stream of ${executionId}: ${(error as Error).message}`);
+      if (failures >= maxFailures) throw new Error(`lost the stream of ${executionId}: ${(error as Error).message}`, { cause: error });
     }
     await new Promise((r) => setTimeout(r, delay));
   }

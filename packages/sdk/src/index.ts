@@ -44,7 +44,7 @@ function block<T extends BlockType>(type: T) {
   return (id: string, config: BlockConfigInputMap[T], options: NodeOptions = {}): SdkNode<T> => ({
     id,
     type,
-    config: config as Record<string, unknown>,
+    config: config,
     options,
   });
 }
@@ -55,7 +55,7 @@ export const source = (id = "start", options: NodeOptions = {}): SdkNode<"source
 export const sink = (id = "end", config: BlockConfigInputMap["sink"] = {}, options: NodeOptions = {}): SdkNode<"sink"> => ({
   id,
   type: "sink",
-  config: config as Record<string, unknown>,
+  config: config,
   options,
 });
 /** A function block: JavaScript run in the sandbox with `input` and `ctx`. */
@@ -96,7 +96,7 @@ export function defineFlow(definition: FlowDefinition): DefinedFlow {
     const e = Array.isArray(spec)
       ? { source: spec[0] as string, target: spec[1] as string, ...(spec[2] !== undefined ? { sourceHandle: spec[2] as string } : {}) }
       : (spec as Exclude<EdgeSpec, readonly unknown[]>);
-    const { id, ...ends } = e as { id?: string; source: string; target: string; sourceHandle?: string; targetHandle?: string };
+    const { id, ...ends } = e;
     return { id: id ?? defaultEdgeId(ends), ...ends };
   });
   const positions = definition.nodes.every((n) => n.options.position) ? undefined : layoutPositions({ nodes: definition.nodes.map((n) => ({ id: n.id, position: n.options.position })), edges });
