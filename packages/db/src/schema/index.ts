@@ -5,3 +5,4 @@ export * from "./flows";
 export * from "./executions";
 export * from "./triggers";
 export * from "./variables";
+export * from "./analytics";

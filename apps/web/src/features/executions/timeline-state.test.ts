@@ -27,3 +27,21 @@ describe("withStoredBlocks", () => {
     expect(withStoredBlocks(steps, [])).toBe(steps);
   });
 });
+
+describe("attempts after a fix-and-continue", () => {
+  it("keep the failed attempt listed while the re-run is attempt 2", () => {
+    const events = [
+      { type: "execution_start" },
+      { type: "node_start", nodeId: "b", attempt: 1 },
+      { type: "node_error", nodeId: "b", attempt: 1, error: { code: "USER_ERROR", message: "boom" } },
+      { type: "execution_error", error: { code: "USER_ERROR", message: "boom", nodeId: "b" } },
+      { type: "execution_resumed", fromNodeId: "b" },
+      { type: "node_start", nodeId: "b", attempt: 2 },
+      { type: "node_complete", nodeId: "b", output: 1, durationMs: 3 },
+    ].map((event, index) => ({ index, event }));
+    const { steps, status } = advanceTimeline(emptyTimeline, events);
+    expect(status).toBe("running");
+    expect(steps).toHaveLength(1);
+    expect(steps[0]).toMatchObject({ status: "completed", attempt: 2, failedAttempts: [{ attempt: 1, error: { code: "USER_ERROR", message: "boom" } }] });
+  });
+});

@@ -18,6 +18,8 @@ export type StepState = {
   logs: string[];
   retries: number;
   skippedReason?: string;
+  /** Every attempt that failed (retried, or failed before a fix-and-continue), oldest first. */
+  failedAttempts: ReadonlyArray<{ attempt: number; error: { code?: string; message?: string } | null }>;
 };
 
 const stepStatuses: readonly StepState["status"][] = ["pending", "running", "completed", "failed", "skipped", "waiting"];
@@ -62,6 +64,7 @@ export function withStoredBlocks(steps: readonly StepState[], blocks: readonly S
       text: "",
       logs: [],
       retries: 0,
+      failedAttempts: isStepStatus(b.status) && b.status === "failed" ? [{ attempt: b.attempt, error: (b.error as StepState["error"]) ?? null }] : [],
     });
   }
   return extra.length ? [...steps, ...extra] : steps;
@@ -122,7 +125,7 @@ export function advanceTimeline(state: TimelineState, events: readonly StreamEve
     if (at === undefined) {
       at = next.steps.length;
       index.set(key, at);
-      next.steps.push({ key, nodeId, iteration, blockType: null, status: "pending", attempt: 1, durationMs: null, metrics: null, text: "", logs: [], retries: 0 });
+      next.steps.push({ key, nodeId, iteration, blockType: null, status: "pending", attempt: 1, durationMs: null, metrics: null, text: "", logs: [], retries: 0, failedAttempts: [] });
     }
     const step = next.steps[at]!;
     next.steps[at] = { ...step, ...change(step) };
@@ -176,12 +179,23 @@ export function advanceTimeline(state: TimelineState, events: readonly StreamEve
           metrics: (e.metrics as StepState["metrics"]) ?? null,
         }));
         break;
-      case "node_error":
-        update(e, () => ({ status: "failed", attempt: num(e.attempt) ?? 1, error: e.error as StepState["error"] }));
+      case "node_error": {
+        const attempt = num(e.attempt) ?? 1;
+        const error = (e.error as StepState["error"]) ?? null;
+        update(e, (s) => ({ status: "failed", attempt, error, failedAttempts: [...s.failedAttempts, { attempt, error }] }));
         break;
-      case "node_retry":
-        update(e, (s) => ({ status: "running", attempt: num(e.nextAttempt) ?? s.attempt + 1, retries: s.retries + 1, error: e.error as StepState["error"] }));
+      }
+      case "node_retry": {
+        const error = (e.error as StepState["error"]) ?? null;
+        update(e, (s) => ({
+          status: "running",
+          attempt: num(e.nextAttempt) ?? s.attempt + 1,
+          retries: s.retries + 1,
+          error,
+          failedAttempts: [...s.failedAttempts, { attempt: num(e.attempt) ?? s.attempt, error }],
+        }));
         break;
+      }
       case "node_skipped":
         update(e, () => ({ status: "skipped", skippedReason: str(e.reason) ?? undefined }));
         break;
