@@ -15,5 +15,7 @@ export * from "./compile";
 export * from "./models";
 export * from "./templates";
 export * from "./rerun-plan";
+export * from "./file";
+export * from "./variables";
 export * from "./block-fields";
 export * from "./schema-to-fields";

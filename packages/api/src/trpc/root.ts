@@ -13,6 +13,7 @@ import { decisionsRouter } from "./routers/decisions";
 import { membersRouter } from "./routers/members";
 import { patternsRouter } from "./routers/patterns";
 import { schedulesRouter } from "./routers/schedules";
+import { variablesRouter } from "./routers/variables";
 import { webhooksRouter } from "./routers/webhooks";
 import { workspacesRouter } from "./routers/workspaces";
 
@@ -30,6 +31,7 @@ export const appRouter = createTRPCRouter({
   comments: commentsRouter,
   artifacts: artifactsRouter,
   steps: stepsRouter,
+  variables: variablesRouter,
   decisions: decisionsRouter,
   patterns: patternsRouter,
   analytics: analyticsRouter,
