@@ -14,3 +14,5 @@ export {
 export * from "./compile";
 export * from "./models";
 export * from "./templates";
+export * from "./status";
+export * from "./events";

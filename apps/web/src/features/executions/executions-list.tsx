@@ -15,7 +15,8 @@ import { LocalTime } from "@/components/ui/local-time";
 import { Select } from "@/components/ui/select";
 import { TableHead } from "@/components/ui/table-head";
 import { useTRPC, type RouterOutputs } from "@/trpc/client";
-import { durationOf, executionStatuses, formatCost, formatDuration, formatTokens, isActive, triggerLabel, triggerTypes, type ExecutionStatus, type TriggerType } from "./format";
+import { executionStatuses, isActive, type ExecutionStatus } from "@weft/flow";
+import { durationOf, formatCost, formatDuration, formatTokens, triggerLabel, triggerTypes, type TriggerType } from "./format";
 import { defaultFilters, filtersToSearch, isFiltered, listInput, PAGE_SIZE, parseFilters, type ListFilters } from "./list-filters";
 import { StatusBadge } from "./status-badge";
 

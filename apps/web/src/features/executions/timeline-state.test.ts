@@ -14,7 +14,7 @@ describe("withStoredBlocks", () => {
       error: null,
       metrics,
     });
-    const { steps } = advanceTimeline(emptyTimeline, [{ index: 0, event: { type: "node_complete", nodeId: "in" } }]);
+    const { steps } = advanceTimeline(emptyTimeline, [{ index: 0, event: { type: "node_complete", nodeId: "in", output: null } }]);
     const merged = withStoredBlocks(steps, [block("in", "completed"), block("out", "running"), block("odd", "weird"), block("loop", "completed", "1")]);
     expect(merged.map((s) => [s.key, s.status])).toEqual([
       ["in#", "completed"],
@@ -25,5 +25,20 @@ describe("withStoredBlocks", () => {
     expect(merged[0]).toBe(steps[0]);
     expect(merged[1]).toMatchObject({ blockType: "function", attempt: 2, output: { ok: true }, error: null, durationMs: 7, metrics, text: "", logs: [], retries: 0 });
     expect(withStoredBlocks(steps, [])).toBe(steps);
+  });
+});
+
+describe("advanceTimeline parses with the event union", () => {
+  it("counts an event that does not parse but changes no step with it, and reads a legacy string cost as a number", () => {
+    const state = advanceTimeline(emptyTimeline, [
+      { index: 0, event: { type: "execution_start" } },
+      { index: 1, event: { type: "node_start", nodeId: "a" } }, // no blockType, no attempt: malformed
+      { index: 2, event: { type: "node_exploded", nodeId: "b" } }, // a type this client does not know
+      { index: 3, event: { type: "node_complete", nodeId: "c", output: 1, durationMs: 5, metrics: { tokensIn: 2, costUsd: "0.50000000" } } },
+    ]);
+    expect(state.count).toBe(4);
+    expect(state.status).toBe("running");
+    expect(state.steps.map((s) => [s.key, s.status])).toEqual([["c#", "completed"]]);
+    expect(state.steps[0]?.metrics).toEqual({ tokensIn: 2, costUsd: 0.5 });
   });
 });
