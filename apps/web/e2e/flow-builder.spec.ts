@@ -66,9 +66,12 @@ test("a user builds a flow on the canvas, it autosaves, survives a reload and ru
 
   // Configure the function in the side panel (generated from its schema).
   await node(page, "function_1").click();
-  const panel = page.getByRole("complementary", { name: "Block settings" });
-  const code = panel.getByLabel("code");
+  const panel = page.getByRole("complementary", { name: "Inspector" });
+  const code = panel.getByLabel("Code", { exact: true });
   await code.fill("");
+  // Errors wait until the field is left (touched).
+  await expect(panel.getByText("must not be empty")).toHaveCount(0);
+  await code.press("Tab");
   await expect(panel.getByText("must not be empty")).toBeVisible();
   await code.fill("return { doubled: input.n * 2 };");
   await expect(panel.getByText("must not be empty")).toHaveCount(0);
@@ -87,11 +90,11 @@ test("a user builds a flow on the canvas, it autosaves, survives a reload and ru
   await expect(page.locator(".react-flow__node")).toHaveCount(3);
   await expect(page.locator(".react-flow__edge")).toHaveCount(2);
   await node(page, "function_1").click();
-  await expect(page.getByRole("complementary", { name: "Block settings" }).getByLabel("code")).toHaveText("return { doubled: input.n * 2 };");
+  await expect(page.getByRole("complementary", { name: "Inspector" }).getByLabel("Code", { exact: true })).toHaveText("return { doubled: input.n * 2 };");
 
   // Run it with an input, then read the execution through the REST API with the session cookie.
-  await page.getByRole("button", { name: "Run" }).click();
-  const dialog = page.getByRole("dialog", { name: "Run flow" });
+  await page.getByRole("button", { name: "Run draft", exact: true }).click();
+  const dialog = page.getByRole("dialog", { name: "Run the draft" });
   await dialog.getByLabel("Input").fill('{ "n": 21 }');
   await dialog.getByRole("button", { name: "Start run" }).click();
   await expect(dialog).toBeHidden();
@@ -158,16 +161,16 @@ test("a save against a stale version shows the conflict, and Overwrite saves ove
 
   // Validate: nothing is connected, so the problems show on the blocks they concern.
   await page.getByRole("button", { name: "Validate" }).click();
-  await expect(page.getByRole("alert").filter({ hasText: /problems?/ })).toBeVisible();
+  await expect(page.getByTestId("problems-panel")).toContainText(/\d+ problems?/);
   await expect(page.getByTestId("block-delay_1")).toHaveAttribute("data-invalid", "true");
-  await expect(page.getByTestId("block-delay_1").getByRole("listitem").first()).toBeVisible();
+  await expect(page.getByTestId("problems-badge-delay_1")).toBeVisible();
 });
 
 // --- Editing: undo/redo, copy/paste, templates with the generated run form, the code editor.
 
 type StoredFlow = { version: number; nodes: { id: string; type: string; position: { x: number; y: number }; data: { config?: Record<string, unknown> } }[]; edges: { source: string; target: string }[] };
 
-const panel = (page: Page) => page.getByRole("complementary", { name: "Block settings" });
+const panel = (page: Page) => page.getByRole("complementary", { name: "Inspector" });
 
 /** Creates a flow through the REST API (with the page's session) and opens it in the builder. */
 async function openNewFlow(page: Page, workspaceId: string, graph: { nodes: unknown[]; edges: unknown[] }): Promise<string> {
@@ -304,14 +307,14 @@ test("a flow from a template runs with the input form generated from its schema,
   await expect(page).toHaveURL(/\/flows\/[0-9a-f-]{36}$/);
   const flowId = /\/flows\/([0-9a-f-]{36})$/.exec(page.url())![1]!;
   await expect(page.locator(".react-flow__node")).toHaveCount(7);
-  await expect(page.getByRole("heading", { name: "Enrich a list (loop + parallel)" })).toBeVisible();
+  await expect(page.getByLabel("Flow name")).toHaveValue("Enrich a list (loop + parallel)");
 
   await page.getByRole("button", { name: "Validate" }).click();
   await expect(page.getByText("The flow is valid.")).toBeVisible();
 
   // The run dialog is a form generated from the start block's input schema.
-  await page.getByRole("button", { name: "Run" }).click();
-  const dialog = page.getByRole("dialog", { name: "Run flow" });
+  await page.getByRole("button", { name: "Run draft", exact: true }).click();
+  const dialog = page.getByRole("dialog", { name: "Run the draft" });
   const emails = dialog.getByLabel("emails");
   await expect(emails).toBeVisible();
   await dialog.getByRole("button", { name: "Start run" }).click();
@@ -356,7 +359,7 @@ test("the code editor edits a function block's code, and the code survives a rel
   });
 
   await node(page, "fn").click();
-  const editor = panel(page).getByRole("textbox", { name: "code" });
+  const editor = panel(page).getByRole("textbox", { name: "Code" });
   await expect(editor).toHaveText("return input;");
   await editor.click();
   // Mod+A and typing happen inside the editor: the canvas keeps its blocks.
@@ -370,7 +373,7 @@ test("the code editor edits a function block's code, and the code survives a rel
 
   await page.reload();
   await node(page, "fn").click();
-  const lines = panel(page).getByRole("textbox", { name: "code" }).locator(".cm-line");
+  const lines = panel(page).getByRole("textbox", { name: "Code" }).locator(".cm-line");
   await expect(lines).toHaveText(["const n = input.n;", "return n * 3;"]);
 });
 
@@ -394,10 +397,10 @@ test("AI blocks pick a connection and a model; headers and routes have row edito
 
   // AI: the workspace's connections by name and provider; models suggested for that provider.
   await node(page, "ask").click();
-  const connection = panel(page).getByLabel("connectionId");
+  const connection = panel(page).getByLabel("AI connection");
   await expect(connection.getByRole("option", { name: "Team Anthropic (Anthropic)" })).toHaveCount(1);
   await connection.selectOption({ label: "Team Anthropic (Anthropic)" });
-  const model = panel(page).getByLabel("model", { exact: true });
+  const model = panel(page).getByLabel("Model", { exact: true });
   const listId = (await model.getAttribute("list"))!;
   await expect(page.locator(`datalist[id="${listId}"] option[value="claude-haiku-4-5"]`)).toHaveCount(1);
   await expect(page.locator(`datalist[id="${listId}"] option[value="gpt-4o"]`)).toHaveCount(0);
@@ -406,15 +409,15 @@ test("AI blocks pick a connection and a model; headers and routes have row edito
 
   // HTTP headers: name/value rows.
   await node(page, "call").click();
-  await panel(page).getByRole("button", { name: "Add to headers" }).click();
-  await panel(page).getByLabel("headers 1 name").fill("X-Api-Version");
-  await panel(page).getByLabel("headers 1 value").fill("2");
+  await panel(page).getByRole("button", { name: "Add header" }).click();
+  await panel(page).getByLabel("Headers 1 name").fill("X-Api-Version");
+  await panel(page).getByLabel("Headers 1 value").fill("2");
 
   // Router routes: a row per route, the expression in the code editor.
   await node(page, "route").click();
-  await panel(page).getByRole("button", { name: "Add to routes" }).click();
-  await panel(page).getByLabel("handle").nth(1).fill("small");
-  await panel(page).getByRole("textbox", { name: "when" }).nth(1).fill("input.n < 10");
+  await panel(page).getByRole("button", { name: "Add route" }).click();
+  await panel(page).getByLabel("Output name").nth(1).fill("small");
+  await panel(page).getByRole("textbox", { name: "When" }).nth(1).fill("input.n < 10");
   await expect(node(page, "route")).toContainText("small");
 
   await expect(saveStatus(page)).toHaveText("Saved");
@@ -436,11 +439,11 @@ test("AI blocks pick a connection and a model; headers and routes have row edito
   await expect(viewer.locator(".react-flow__node")).toHaveCount(4);
   await expect(viewer.getByText("Read only")).toBeVisible();
   await expect(viewer.getByRole("button", { name: "Versions" })).toBeVisible();
-  for (const name of ["Undo", "Redo", "Publish", "Run"]) await expect(viewer.getByRole("button", { name, exact: true })).toHaveCount(0);
+  for (const name of ["Undo", "Redo", "Publish", "Run draft"]) await expect(viewer.getByRole("button", { name, exact: true })).toHaveCount(0);
   await expect(viewer.getByRole("navigation", { name: "Blocks" })).toHaveCount(0);
   await viewer.locator('.react-flow__node[data-id="route"]').click();
-  await expect(viewer.getByRole("button", { name: "Add to routes" })).toBeDisabled();
-  await expect(viewer.getByRole("textbox", { name: "when" }).first()).toHaveAttribute("contenteditable", "false");
+  await expect(viewer.getByRole("button", { name: "Add route" })).toBeDisabled();
+  await expect(viewer.getByRole("textbox", { name: "When" }).first()).toHaveAttribute("contenteditable", "false");
   await viewer.getByRole("button", { name: "Versions" }).click();
   await expect(viewer.getByRole("dialog", { name: "Versions" }).getByText("Not published yet.")).toBeVisible();
   await expect(viewer.getByRole("button", { name: "Publish the current draft" })).toHaveCount(0);

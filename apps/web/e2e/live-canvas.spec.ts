@@ -106,8 +106,8 @@ test("a failing function shows red with its error in the builder's live view; fi
   await expect(page.locator(".react-flow__node")).toHaveCount(3);
   await snapshot(page, testInfo, "builder");
 
-  await page.getByRole("button", { name: "Run", exact: true }).click();
-  const dialog = page.getByRole("dialog", { name: "Run flow" });
+  await page.getByRole("button", { name: "Run draft", exact: true }).click();
+  const dialog = page.getByRole("dialog", { name: "Run the draft" });
   await dialog.getByRole("button", { name: "Start run" }).click();
   await expect(dialog).toBeHidden();
 
@@ -148,7 +148,7 @@ test("a failing function shows red with its error in the builder's live view; fi
   await expect(live).toBeHidden();
   await expect(page.getByTestId("canvas")).toBeVisible();
   await page.locator('.react-flow__node[data-id="boom"]').click();
-  const code = page.getByRole("complementary", { name: "Block settings" }).getByLabel("code");
+  const code = page.getByRole("complementary", { name: "Inspector" }).getByLabel("Code", { exact: true });
   await code.fill("return { fixed: true };");
   await expect(page.getByRole("status", { name: "Save status" })).toHaveText("Saved");
 
@@ -178,8 +178,8 @@ test("the builder's live bar ticks while the run is active and cancels it", asyn
   await page.context().addCookies((await api.storageState()).cookies);
 
   await page.goto(`/w/${workspaceId}/flows/${flowId}`);
-  await page.getByRole("button", { name: "Run", exact: true }).click();
-  await page.getByRole("dialog", { name: "Run flow" }).getByRole("button", { name: "Start run" }).click();
+  await page.getByRole("button", { name: "Run draft", exact: true }).click();
+  await page.getByRole("dialog", { name: "Run the draft" }).getByRole("button", { name: "Start run" }).click();
   const live = page.getByTestId("builder-live");
   await expect(liveNode(page, "wait")).toHaveAttribute("data-status", "running");
   await expect(page.locator(".react-flow__edge.animated")).toHaveCount(1);

@@ -1,7 +1,7 @@
 import { expect, test, type APIRequestContext, type Page, type TestInfo } from "@playwright/test";
 import { createFlow, edge, node, ownerWithWorkspace, PASSWORD, snapshot, uniqueEmail } from "./support";
 
-// Flow triggers in the builder's side panel. The webhook: created in the panel, its URL shown once
+// Flow triggers in the builder's triggers sheet. The webhook: created in the panel, its URL shown once
 // (copied from there), called over real HTTP, the call in the log with a link to its completed run;
 // sync mode answers with the flow's output; rotation kills the old URL; disabling answers 404;
 // signatures. Schedules: created with a live preview of the next five runs from the server, an
@@ -40,7 +40,9 @@ const onSchedule = {
   edges: [edge("in", "when"), edge("when", "out")],
 };
 
+/** The builder's triggers sheet (opened from the header's Triggers button), then one of its sections. */
 async function openPanel(page: Page, testId: "trigger-webhook" | "trigger-schedules") {
+  if (!(await page.getByTestId("trigger-sheet").isVisible())) await page.getByRole("button", { name: "Triggers", exact: true }).click();
   const section = page.getByTestId(testId);
   await section.locator("summary").click();
   await expect(section).toHaveAttribute("open", "");
@@ -65,8 +67,9 @@ test("an owner creates a webhook in the builder, calls it, follows the log to th
 
   await page.goto(`/w/${workspaceId}/flows/${flowId}`);
   await expect(page.locator(".react-flow__node")).toHaveCount(3);
-  const aside = page.getByRole("complementary", { name: "Block settings" });
-  await expect(aside.getByRole("heading", { name: "Flow triggers" })).toBeVisible();
+  // No trigger yet: the Start block offers to add one, which opens the triggers sheet.
+  await page.getByTestId("badge-add-trigger").click();
+  await expect(page.getByRole("dialog", { name: "Triggers" }).getByRole("heading", { name: "Flow triggers" })).toBeVisible();
   await expect(page.getByTestId("trigger-webhook").locator("summary")).toContainText("None");
 
   const panel = await openWebhookPanel(page);

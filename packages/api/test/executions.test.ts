@@ -187,6 +187,33 @@ describe("start", () => {
     expect(draftDone.execution).toMatchObject({ output: { n: 15 }, flowVersionId: null });
   });
 
+  it("`draft: true` (the builder's Run) runs the draft after a publish; the default still runs the published version", async () => {
+    const flowId = await insertFlow(wsA, "Edited after publish", doubler());
+    await api.deps.db.insert(flowVersions).values({ workspaceId: wsA, flowId, version: 1, nodes: doubler().nodes, edges: doubler().edges });
+    await api.deps.db.update(flows).set({ publishedVersion: 1, version: 2 }).where(eq(flows.id, flowId));
+    await setDraft(flowId, doubler("return { n: input.n * 3 };"));
+
+    const draft = await as(ownerA).executions.start({ workspaceId: wsA, flowId, input: { n: 5 }, draft: true });
+    const draftDone = await waitFor(draft.executionId, ["completed", "failed"]);
+    expect(draftDone.execution).toMatchObject({ status: "completed", output: { n: 15 }, flowVersionId: null });
+    expect(draftDone.execution.graph).toEqual(doubler("return { n: input.n * 3 };"));
+
+    // Triggers and the API: published-else-draft, as before.
+    const published = await rest<Started>("POST", `/api/v1/flows/${flowId}/execute`, { headers: bearer(keyA), body: { input: { n: 5 } } });
+    expect(published.status).toBe(202);
+    expect((await waitFor(published.body.executionId, ["completed", "failed"])).execution.output).toEqual({ n: 10 });
+
+    // Both at once is a contradiction: 400 naming the field, nothing started.
+    const before = await executionCount(wsA);
+    const both = await rest<ErrorBody>("POST", `/api/v1/flows/${flowId}/execute`, { headers: bearer(keyA), body: { input: { n: 1 }, version: 1, draft: true } });
+    expect(both.status, both.text).toBe(400);
+    expect(both.body.error.path).toBe("draft");
+    await expectTrpcError(as(ownerA).executions.start({ workspaceId: wsA, flowId, input: { n: 1 }, version: 1, draft: true }), "BAD_REQUEST");
+    // Another workspace's flow stays 404 with draft too.
+    await expectTrpcError(as(ownerB).executions.start({ workspaceId: wsB, flowId, input: { n: 1 }, draft: true }), "NOT_FOUND");
+    expect(await executionCount(wsA)).toBe(before);
+  });
+
   it("a deleted flow, a malformed id or a flow that does not exist: 404 / 400", async () => {
     const flowId = await insertFlow(wsA, "Deleted", doubler());
     await api.deps.db.update(flows).set({ deletedAt: new Date() }).where(eq(flows.id, flowId));

@@ -14,5 +14,7 @@ export {
 export * from "./compile";
 export * from "./models";
 export * from "./templates";
+export * from "./block-fields";
+export * from "./schema-to-fields";
 export * from "./status";
 export * from "./events";

@@ -45,12 +45,13 @@ function ShortcutsDialog({ open, onClose, canEdit }: { open: boolean; onClose: (
           {shown.map((shortcut) => (
             <tr key={shortcut.action}>
               <td className="py-1.5 pr-4 whitespace-nowrap">
-                {shortcut.keys.map((key, i) => (
-                  <Fragment key={key}>
-                    {i > 0 ? <span className="px-0.5 text-muted-foreground">+</span> : null}
-                    <kbd className="rounded border border-border bg-muted px-1.5 py-0.5 font-mono text-xs">{key === "Mod" ? (mac ? "⌘" : "Ctrl") : key}</kbd>
-                  </Fragment>
-                ))}
+                <Keys keys={shortcut.keys} mac={mac} />
+                {shortcut.also ? (
+                  <>
+                    <span className="px-1.5 text-xs text-muted-foreground">or</span>
+                    <Keys keys={shortcut.also} mac={mac} />
+                  </>
+                ) : null}
               </td>
               <td className="py-1.5 text-muted-foreground">{shortcut.action}</td>
             </tr>
@@ -59,4 +60,14 @@ function ShortcutsDialog({ open, onClose, canEdit }: { open: boolean; onClose: (
       </table>
     </Dialog>
   );
+}
+
+/** A key combination, `Mod` shown as ⌘ on macOS and Ctrl elsewhere. */
+function Keys({ keys, mac }: { keys: string[]; mac: boolean }) {
+  return keys.map((key, i) => (
+    <Fragment key={key}>
+      {i > 0 ? <span className="px-0.5 text-muted-foreground">+</span> : null}
+      <kbd className="rounded border border-border bg-muted px-1.5 py-0.5 font-mono text-xs">{key === "Mod" ? (mac ? "⌘" : "Ctrl") : key}</kbd>
+    </Fragment>
+  ));
 }

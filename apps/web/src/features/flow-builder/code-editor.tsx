@@ -1,6 +1,7 @@
 "use client";
 
 import { useMemo, useSyncExternalStore } from "react";
+import { autocompletion, type CompletionContext, type CompletionResult } from "@codemirror/autocomplete";
 import CodeMirror, { EditorView } from "@uiw/react-codemirror";
 import { javascript } from "@codemirror/lang-javascript";
 import { cn } from "@/components/ui/cn";
@@ -43,8 +44,11 @@ export function CodeEditor({
   invalid,
   readOnly,
   minHeight = language === "javascript" ? "8rem" : "5rem",
+  maxHeight = "24rem",
   placeholder,
   testId,
+  completions,
+  onView,
 }: {
   /** Id of the editor's frame (its label points there). */
   id?: string;
@@ -56,13 +60,19 @@ export function CodeEditor({
   invalid?: boolean;
   readOnly?: boolean;
   minHeight?: string;
+  maxHeight?: string;
   placeholder?: string;
   testId?: string;
+  /** Offered while typing (e.g. `input.email` after `input.`): paths in scope. */
+  completions?: readonly string[];
+  /** The editor view, once created (the variable picker inserts at its cursor). */
+  onView?: (view: EditorView) => void;
 }) {
   const dark = useDarkScheme();
   const extensions = useMemo(
     () => [
       ...(language === "javascript" ? [javascript()] : []),
+      ...(completions && completions.length > 0 ? [autocompletion({ override: [pathCompletions(completions)], activateOnTyping: true })] : []),
       EditorView.lineWrapping,
       look,
       EditorView.contentAttributes.of({
@@ -71,7 +81,7 @@ export function CodeEditor({
         ...(invalid ? { "aria-invalid": "true" } : {}),
       }),
     ],
-    [language, labelledBy, describedBy, invalid],
+    [language, labelledBy, describedBy, invalid, completions],
   );
   return (
     <div
@@ -91,7 +101,8 @@ export function CodeEditor({
         editable={!readOnly}
         readOnly={readOnly}
         minHeight={minHeight}
-        maxHeight="24rem"
+        maxHeight={maxHeight}
+        onCreateEditor={onView}
         placeholder={placeholder}
         indentWithTab={false}
         basicSetup={{
@@ -105,4 +116,18 @@ export function CodeEditor({
       />
     </div>
   );
+}
+
+/** Completes dotted paths (`input.em` -> `input.email`) from a fixed list. */
+function pathCompletions(paths: readonly string[]) {
+  return (context: CompletionContext): CompletionResult | null => {
+    const word = context.matchBefore(/[A-Za-z_$][\w$]*(?:\.[\w$]*|\["[^"]*"\]?)*/);
+    if (!word || (word.from === word.to && !context.explicit)) return null;
+    if (!word.text.includes(".") && !context.explicit && !paths.some((p) => p.startsWith(word.text))) return null;
+    return {
+      from: word.from,
+      options: paths.filter((p) => p.startsWith(word.text) && p !== word.text).map((p) => ({ label: p, type: "variable" })),
+      validFor: /^[\w$.[\]"]*$/,
+    };
+  };
 }

@@ -1,49 +1,57 @@
 "use client";
 
 import "@xyflow/react/dist/style.css";
-import { useCallback, useEffect, useRef, useState, type DragEvent } from "react";
+import { useCallback, useMemo, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import {
-  Background,
-  Controls,
-  MiniMap,
-  ReactFlow,
-  ReactFlowProvider,
-  SelectionMode,
-  useReactFlow,
-  type DefaultEdgeOptions,
-  type NodeTypes,
-} from "@xyflow/react";
-import { TRPCClientError } from "@trpc/client";
-import { blockTypes, type BlockType } from "@weft/flow";
+import { ReactFlowProvider, useReactFlow, type XYPosition } from "@xyflow/react";
+import { useHotkeys } from "react-hotkeys-hook";
+import { CalendarClock, Play } from "lucide-react";
+import type { BlockType, FlowProblem } from "@weft/flow";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { LiveExecution } from "@/features/live-canvas/live-execution";
-import { FlowTriggers } from "@/features/triggers/flow-triggers";
-import { useTRPCClient, type RouterOutputs } from "@/trpc/client";
-import { paletteEntries } from "./blocks";
-import { BlockNode } from "./block-node";
+import { useTRPC, useTRPCClient, type RouterOutputs } from "@/trpc/client";
+import { BlockPalette } from "./block-palette";
+import { BuilderActionsContext, type BuilderActions } from "./builder-context";
+import { BuilderCanvas } from "./builder-canvas";
 import { BuilderToolbar } from "./builder-toolbar";
+import { blockTitle } from "./blocks";
 import { ConfigForm } from "./config-form";
+import { FlowTitle } from "./flow-title";
 import { FlowVersions } from "./flow-versions";
+import { Inspector, type InspectorTab } from "./inspector";
+import { NodeMenu } from "./node-menu";
+import { OutputTab } from "./output-tab";
+import { ProblemsPanel } from "./problems-panel";
+import { QuickAdd } from "./quick-add";
 import { RunDialog } from "./run-dialog";
-import { createFlowStore, FlowStoreContext, toFlow, useFlowStore, type FlowState } from "./store";
-import type { StoreApi } from "zustand";
+import { createFlowStore, FlowStoreContext, useFlowStore, type FlowStore } from "./store";
+import { TriggerSheet } from "./trigger-sheet";
+import { useAutosave } from "./use-autosave";
+import { variablesFor, type Variable } from "./variables";
 
 type Flow = RouterOutputs["flows"]["byId"];
 
-// Module scope (React Flow re-renders every node when these change identity).
-const nodeTypes: NodeTypes = Object.fromEntries(blockTypes.map((type) => [type, BlockNode]));
-const defaultEdgeOptions: DefaultEdgeOptions = { type: "smoothstep" };
-// Delete/Backspace, copy/paste, undo/redo: use-shortcuts.ts (one undo step per action).
-const MULTI_SELECT_KEYS = ["Meta", "Control"];
-const AUTOSAVE_MS = 800;
-const DRAG_TYPE = "application/x-weft-block";
+/** Where quick add puts its block: at a point of the canvas, or after an output (connected). */
+type QuickAddTarget = { at: XYPosition } | { after: { nodeId: string; handle: string | null } };
 
-type SavePhase = "idle" | "saving" | "error" | "conflict";
+/** The element of a config field (`cfg-<node>-<key>`) to focus: the control itself, or the editor inside. */
+function focusField(nodeId: string, path: string | undefined) {
+  const key = path?.startsWith("config.") ? path.slice("config.".length).split(/[.[]/)[0] : path === "label" ? "label" : null;
+  const el = document.getElementById(key ? `cfg-${nodeId}-${key}` : `cfg-${nodeId}-label`);
+  const target = el?.matches("input, textarea, select, button") ? el : el?.querySelector<HTMLElement>(".cm-content, input, textarea, select, button");
+  target?.focus();
+}
 
-/** The flow builder: palette, canvas, config panel, autosave, validate and run. */
+/** The same array as last time while its content is the same (so editors keep their setup across keystrokes). */
+function useStableVariables(next: Variable[]): Variable[] {
+  const key = JSON.stringify(next);
+  return useMemo(() => JSON.parse(key) as Variable[], [key]);
+}
+
+/** The flow builder: header, palette, canvas, inspector, autosave, validate and run. */
 export function FlowBuilder({ workspaceId, flow, canEdit }: { workspaceId: string; flow: Flow; canEdit: boolean }) {
   const [store] = useState(() => createFlowStore({ nodes: flow.nodes, edges: flow.edges }));
   return (
@@ -55,269 +63,272 @@ export function FlowBuilder({ workspaceId, flow, canEdit }: { workspaceId: strin
   );
 }
 
-function Builder({ workspaceId, flow, canEdit, store }: { workspaceId: string; flow: Flow; canEdit: boolean; store: StoreApi<FlowState> }) {
+function Builder({ workspaceId, flow, canEdit, store }: { workspaceId: string; flow: Flow; canEdit: boolean; store: FlowStore }) {
   const client = useTRPCClient();
-  const { screenToFlowPosition } = useReactFlow();
-  const canvasRef = useRef<HTMLDivElement>(null);
+  const { screenToFlowPosition, getNode, setCenter } = useReactFlow();
+  const save = useAutosave({ store, workspaceId, flowId: flow.id, version: flow.version, name: flow.name, canEdit });
+  const { phase, dirty, flush } = save;
 
+  const trpc = useTRPC();
   const nodes = useFlowStore((s) => s.nodes);
   const edges = useFlowStore((s) => s.edges);
-  const revision = useFlowStore((s) => s.revision);
   const problems = useFlowStore((s) => s.problems);
-  const onNodesChange = useFlowStore((s) => s.onNodesChange);
-  const onEdgesChange = useFlowStore((s) => s.onEdgesChange);
-  const onConnect = useFlowStore((s) => s.onConnect);
-  const addBlock = useFlowStore((s) => s.addBlock);
   const updateData = useFlowStore((s) => s.updateData);
-  const selected = nodes.find((n) => n.selected) ?? null;
+  const selected = useMemo(() => nodes.find((n) => n.selected) ?? null, [nodes]);
 
-  // --- Autosave: debounced, one save at a time, against the version last read (409 = conflict).
-  const versionRef = useRef(flow.version);
-  const inFlight = useRef<Promise<void> | null>(null);
-  const [savedRevision, setSavedRevision] = useState(0);
-  const [phase, setPhase] = useState<SavePhase>("idle");
-  const [saveError, setSaveError] = useState<string | null>(null);
+  /** The run started here last: while `live`, the canvas shows it and editing is off; its data stays for the Output tab. */
+  const [lastRun, setLastRun] = useState<string | null>(null);
+  const [live, setLive] = useState(false);
+  const [liveNodeId, setLiveNodeId] = useState<string | null>(null);
+  const [tab, setTab] = useState<InspectorTab>("config");
+  const [quickAdd, setQuickAdd] = useState<QuickAddTarget | null>(null);
+  const [menu, setMenu] = useState<{ nodeId: string; at: { x: number; y: number } } | null>(null);
+  const [triggers, setTriggers] = useState(false);
+  const [running, setRunning] = useState(false);
+  const editing = canEdit && !live;
 
-  const saveNow = useCallback(async (): Promise<boolean> => {
-    while (inFlight.current) await inFlight.current;
-    const state = store.getState();
-    const rev = state.revision;
-    let ok = false;
-    const run = (async () => {
-      setPhase("saving");
-      try {
-        const saved = await client.flows.update.mutate({ workspaceId, flowId: flow.id, version: versionRef.current, ...toFlow(state) });
-        versionRef.current = saved.version;
-        setSavedRevision(rev);
-        setPhase("idle");
-        setSaveError(null);
-        ok = true;
-      } catch (error) {
-        if (error instanceof TRPCClientError && (error.data as { code?: string } | undefined)?.code === "CONFLICT") setPhase("conflict");
-        else {
-          setPhase("error");
-          setSaveError(error instanceof Error ? error.message : "Save failed");
-        }
-      }
-    })();
-    inFlight.current = run;
-    await run;
-    inFlight.current = null;
-    return ok;
-  }, [client, store, workspaceId, flow.id]);
+  const deselectAll = useCallback(() => {
+    const s = store.getState();
+    s.onNodesChange(s.nodes.filter((n) => n.selected).map((n) => ({ type: "select", id: n.id, selected: false })));
+    s.onEdgesChange(s.edges.filter((e) => e.selected).map((e) => ({ type: "select", id: e.id, selected: false })));
+  }, [store]);
 
-  const dirty = revision !== savedRevision;
-  useEffect(() => {
-    if (!canEdit || !dirty || phase === "conflict") return;
-    const timer = setTimeout(() => void saveNow(), AUTOSAVE_MS);
-    return () => clearTimeout(timer);
-  }, [canEdit, dirty, phase, revision, saveNow]);
+  const centerOfView = useCallback((): XYPosition => {
+    const rect = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
+    return rect ? screenToFlowPosition({ x: rect.left + rect.width / 2 - 112, y: rect.top + rect.height / 2 - 48 }) : { x: 0, y: 0 };
+  }, [screenToFlowPosition]);
 
-  const flush = useCallback(async () => (store.getState().revision === savedRevision ? true : saveNow()), [store, savedRevision, saveNow]);
+  const actions = useMemo<BuilderActions>(
+    () => ({
+      workspaceId,
+      flowId: flow.id,
+      canEdit: editing,
+      addAfter: (nodeId, handle) => setQuickAdd({ after: { nodeId, handle } }),
+      openTriggers: () => setTriggers(true),
+      openMenu: (nodeId, at) => setMenu({ nodeId, at }),
+      duplicate: (nodeId) => {
+        store.getState().selectOnly(nodeId);
+        store.getState().duplicateSelection();
+      },
+      remove: (nodeId) => {
+        store.getState().selectOnly(nodeId);
+        store.getState().deleteSelection();
+      },
+    }),
+    [workspaceId, flow.id, editing, store],
+  );
 
-  const reload = async () => {
-    const current = await client.flows.byId.query({ workspaceId, flowId: flow.id });
-    versionRef.current = current.version;
-    store.getState().replaceGraph({ nodes: current.nodes, edges: current.edges });
-    setSavedRevision(store.getState().revision);
-    setPhase("idle");
-  };
-  const overwrite = async () => {
-    const current = await client.flows.byId.query({ workspaceId, flowId: flow.id });
-    versionRef.current = current.version;
-    setPhase("idle");
-    await saveNow();
+  const pickBlock = (type: BlockType) => {
+    if (!quickAdd) return;
+    setQuickAdd(null);
+    setTab("config");
+    if ("after" in quickAdd) store.getState().addBlockAfter(type, quickAdd.after);
+    else store.getState().addBlock(type, quickAdd.at);
   };
 
-  // --- Palette: drag onto the canvas, or click to add in the middle of the view.
-  const addAtCenter = (type: BlockType) => {
-    const rect = canvasRef.current?.getBoundingClientRect();
-    const position = rect ? screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 }) : { x: 0, y: 0 };
-    addBlock(type, position);
-  };
-  const onDragOver = (event: DragEvent) => {
-    if (!event.dataTransfer.types.includes(DRAG_TYPE)) return;
-    event.preventDefault();
-    event.dataTransfer.dropEffect = "move";
-  };
-  const onDrop = (event: DragEvent) => {
-    const type = event.dataTransfer.getData(DRAG_TYPE);
-    if (!(blockTypes as readonly string[]).includes(type)) return;
-    event.preventDefault();
-    addBlock(type as BlockType, screenToFlowPosition({ x: event.clientX, y: event.clientY }));
-  };
+  // Keyboard paths for the canvas actions (the rest: use-shortcuts.ts).
+  const noDialog = () => document.querySelector("dialog[open]") !== null;
+  useHotkeys("slash", () => setQuickAdd({ at: centerOfView() }), { enabled: editing, preventDefault: true, ignoreEventWhen: noDialog }, [editing, centerOfView]);
+  useHotkeys(
+    "shift+f10, contextmenu",
+    () => {
+      const node = store.getState().nodes.find((n) => n.selected);
+      const box = node ? document.querySelector(`[data-testid="block-${node.id}"]`)?.getBoundingClientRect() : null;
+      if (node && box) setMenu({ nodeId: node.id, at: { x: box.left, y: box.bottom + 4 } });
+    },
+    { enabled: editing, preventDefault: true, ignoreEventWhen: noDialog },
+    [editing, store],
+  );
+  useHotkeys("escape", deselectAll, { enabled: !live, ignoreEventWhen: noDialog }, [deselectAll, live]);
 
-  // --- Validate and run.
+  // --- Validate: problems float over the canvas; picking one selects its block and focuses its field.
   const [validating, setValidating] = useState(false);
-  const [validation, setValidation] = useState<{ ok: boolean; count: number } | null>(null);
+  const [validation, setValidation] = useState<{ ok: boolean } | null>(null);
   const validate = async () => {
     setValidating(true);
     try {
       if (!(await flush())) return;
       const result = await client.flows.validate.query({ workspaceId, flowId: flow.id });
       store.getState().setProblems(result.problems);
-      setValidation({ ok: result.ok, count: result.problems.length });
+      setValidation({ ok: result.ok });
     } finally {
       setValidating(false);
     }
   };
-  const [running, setRunning] = useState(false);
-  /** The run started here last: while set, the canvas shows it live and editing is off. */
-  const [lastRun, setLastRun] = useState<string | null>(null);
+  const pickProblem = (problem: FlowProblem) => {
+    if (!problem.nodeId || live) return;
+    store.getState().selectOnly(problem.nodeId);
+    setTab("config");
+    const node = getNode(problem.nodeId);
+    if (node) void setCenter(node.position.x + 112, node.position.y + 48, { duration: 200, zoom: 1 });
+    // After the inspector has rendered the node's form.
+    setTimeout(() => focusField(problem.nodeId!, problem.path), 50);
+  };
 
-  const status =
-    phase === "conflict" ? "Conflict" : phase === "saving" ? "Saving…" : phase === "error" ? "Save failed" : dirty ? "Unsaved changes" : "Saved";
+  const status = phase === "conflict" ? "Conflict" : phase === "saving" ? "Saving…" : phase === "error" ? "Save failed" : dirty ? "Unsaved changes" : "Saved";
+  // Outputs of the last run started here: the variable picker offers their fields.
+  const lastRunQuery = useQuery({ ...trpc.executions.byId.queryOptions({ workspaceId, executionId: lastRun ?? "" }), enabled: lastRun !== null });
+  const lastOutputs = useMemo(
+    () => new Map((lastRunQuery.data?.blocks ?? []).filter((b) => b.status === "completed").map((b) => [b.nodeId, b.output] as const)),
+    [lastRunQuery.data],
+  );
+  const menuNode = menu ? nodes.find((n) => n.id === menu.nodeId) : undefined;
+  const inspected = live ? (liveNodeId ? (nodes.find((n) => n.id === liveNodeId) ?? null) : null) : selected;
+  const variables = useStableVariables(useMemo(() => (inspected ? variablesFor(inspected.id, nodes, edges, lastOutputs) : []), [inspected, nodes, edges, lastOutputs]));
 
   return (
-    <div className="flex flex-col gap-3">
-      <div className="flex flex-wrap items-center justify-between gap-3">
-        <div className="flex min-w-0 items-center gap-3">
-          <Link href={`/w/${workspaceId}/flows`} className="text-sm text-muted-foreground hover:text-foreground">
-            Flows
-          </Link>
-          <span className="text-muted-foreground">/</span>
-          <h1 className="truncate text-lg font-semibold">{flow.name}</h1>
-          {canEdit ? (
-            <span
-              role="status"
-              aria-label="Save status"
-              className={cn(
-                "rounded-full border px-2 py-0.5 text-xs",
-                phase === "conflict" || phase === "error" ? "border-destructive/40 text-destructive" : "border-border text-muted-foreground",
-              )}
-            >
-              {status}
+    <BuilderActionsContext.Provider value={actions}>
+      <div className="flex h-dvh min-h-[480px] flex-col" data-testid="builder">
+        <header className="flex flex-wrap items-center justify-between gap-2 border-b border-border px-3 py-2">
+          <div className="flex min-w-0 items-center gap-2">
+            <Link href={`/w/${workspaceId}/flows`} className="text-sm text-muted-foreground hover:text-foreground">
+              Flows
+            </Link>
+            <span className="text-muted-foreground" aria-hidden>
+              /
             </span>
-          ) : (
-            <span className="rounded-full border border-border px-2 py-0.5 text-xs text-muted-foreground">Read only</span>
-          )}
-        </div>
-        <div className="flex items-center gap-2">
-          {/* Editing (and its shortcuts) is off while the canvas shows a run live. */}
-          <BuilderToolbar canEdit={canEdit && lastRun === null} onSave={() => void flush()} />
-          <FlowVersions workspaceId={workspaceId} flowId={flow.id} canEdit={canEdit} publishedVersion={flow.publishedVersion} flush={flush} />
-          <Button type="button" variant="outline" size="sm" pending={validating} onClick={() => void validate()}>
-            Validate
-          </Button>
-          {canEdit ? (
-            <Button type="button" size="sm" onClick={() => setRunning(true)}>
-              Run
+            <FlowTitle name={save.name} canEdit={canEdit} onRename={save.setName} />
+            {canEdit ? (
+              <span
+                role="status"
+                aria-label="Save status"
+                className={cn(
+                  "shrink-0 rounded-full border px-2 py-0.5 text-xs",
+                  phase === "conflict" || phase === "error" ? "border-destructive/40 text-destructive" : "border-border text-muted-foreground",
+                )}
+              >
+                {status}
+              </span>
+            ) : (
+              <span className="rounded-full border border-border px-2 py-0.5 text-xs text-muted-foreground">Read only</span>
+            )}
+          </div>
+          <div className="flex items-center gap-2">
+            <BuilderToolbar canEdit={editing} onSave={() => void flush()} />
+            <Button type="button" variant="outline" size="sm" onClick={() => setTriggers(true)}>
+              <CalendarClock aria-hidden />
+              Triggers
             </Button>
+            <FlowVersions workspaceId={workspaceId} flowId={flow.id} canEdit={canEdit} publishedVersion={flow.publishedVersion} flush={flush} />
+            <Button type="button" variant="outline" size="sm" pending={validating} onClick={() => void validate()}>
+              Validate
+            </Button>
+            {canEdit ? (
+              <Button type="button" size="sm" onClick={() => setRunning(true)} title="Runs the draft you are editing">
+                <Play aria-hidden />
+                Run draft
+              </Button>
+            ) : null}
+          </div>
+        </header>
+
+        {phase === "conflict" ? (
+          <Alert variant="error" title="This flow was changed elsewhere" className="m-2">
+            <p>Someone saved a newer version. Reload it (your changes here are dropped), or overwrite it with yours.</p>
+            <div className="mt-2 flex gap-2">
+              <Button type="button" size="sm" variant="outline" onClick={() => void save.reload()}>
+                Reload
+              </Button>
+              <Button type="button" size="sm" variant="destructive" onClick={() => void save.overwrite()}>
+                Overwrite
+              </Button>
+            </div>
+          </Alert>
+        ) : null}
+        {phase === "error" && save.saveError ? (
+          <Alert variant="error" title="Could not save" className="m-2">
+            {save.saveError}
+          </Alert>
+        ) : null}
+
+        <div className="flex min-h-0 flex-1">
+          {editing ? <BlockPalette onAdd={(type) => store.getState().addBlock(type, centerOfView())} /> : null}
+          <div className="relative min-w-0 flex-1" data-testid="canvas-area">
+            {/* After Run: the canvas shows the run live; the editor stays mounted (hidden) for "Back to editing". */}
+            {live && lastRun ? (
+              <div className="absolute inset-0 flex flex-col p-2">
+                <LiveExecution
+                  key={lastRun}
+                  workspaceId={workspaceId}
+                  executionId={lastRun}
+                  canAct={canEdit}
+                  onExit={() => {
+                    setLive(false);
+                    setLiveNodeId(null);
+                  }}
+                  onNodeClick={(nodeId) => {
+                    setLiveNodeId(nodeId);
+                    setTab("output");
+                  }}
+                  className="min-h-0 flex-1"
+                />
+              </div>
+            ) : null}
+            <div className={cn("absolute inset-0", live && "hidden")}>
+              <BuilderCanvas canEdit={editing} onQuickAdd={(at) => setQuickAdd({ at })} onNodeMenu={(nodeId, at) => setMenu({ nodeId, at })} />
+              {validation ? (
+                <ProblemsPanel problems={problems} ok={validation.ok} nodes={nodes} onPick={pickProblem} onDismiss={() => setValidation(null)} />
+              ) : null}
+            </div>
+          </div>
+          {inspected ? (
+            <Inspector
+              key={inspected.id}
+              node={inspected}
+              tab={live ? "output" : tab}
+              onTab={setTab}
+              onClose={() => (live ? setLiveNodeId(null) : deselectAll())}
+              tabs={{
+                config: (
+                  <ConfigForm
+                    key={inspected.id}
+                    node={inspected}
+                    readOnly={!editing}
+                    showAllErrors={validation !== null}
+                    variables={variables}
+                    onChange={(patch) => updateData(inspected.id, patch)}
+                  />
+                ),
+                output: <OutputTab workspaceId={workspaceId} executionId={lastRun} node={inspected} />,
+              }}
+            />
           ) : null}
         </div>
       </div>
 
-      {phase === "conflict" ? (
-        <Alert variant="error" title="This flow was changed elsewhere">
-          <p>Someone saved a newer version. Reload it (your changes here are dropped), or overwrite it with yours.</p>
-          <div className="mt-2 flex gap-2">
-            <Button type="button" size="sm" variant="outline" onClick={() => void reload()}>
-              Reload
-            </Button>
-            <Button type="button" size="sm" variant="destructive" onClick={() => void overwrite()}>
-              Overwrite
-            </Button>
-          </div>
-        </Alert>
-      ) : null}
-      {phase === "error" && saveError ? <Alert variant="error" title="Could not save">{saveError}</Alert> : null}
-      {validation ? (
-        validation.ok ? (
-          <Alert variant="info">The flow is valid.</Alert>
-        ) : (
-          <Alert variant="error" title={`${validation.count} problem${validation.count === 1 ? "" : "s"}`}>
-            <ul className="list-disc pl-4">
-              {problems.map((p, i) => (
-                <li key={i}>{p.message}</li>
-              ))}
-            </ul>
-          </Alert>
-        )
-      ) : null}
-      {/* After Run: the canvas becomes the run's live view; the editor stays mounted (hidden) for "Back to editing". */}
-      {lastRun ? (
-        <LiveExecution
-          key={lastRun}
-          workspaceId={workspaceId}
-          executionId={lastRun}
-          canAct={canEdit}
-          onExit={() => setLastRun(null)}
-          className="h-[calc(100dvh-14rem)] min-h-[480px]"
+      {menu && menuNode ? (
+        <NodeMenu
+          at={menu.at}
+          label={`${blockTitle(menuNode.data.label, menuNode.type ?? "")} actions`}
+          onClose={() => setMenu(null)}
+          items={[
+            { label: "Open settings", onSelect: () => (store.getState().selectOnly(menu.nodeId), setTab("config")) },
+            { label: "Show output", onSelect: () => (store.getState().selectOnly(menu.nodeId), setTab("output")) },
+            { label: "Add block after…", onSelect: () => setQuickAdd({ after: { nodeId: menu.nodeId, handle: null } }) },
+            { label: "Duplicate", shortcut: "Mod+D", onSelect: () => actions.duplicate(menu.nodeId) },
+            { label: "Delete", shortcut: "Del", destructive: true, onSelect: () => actions.remove(menu.nodeId) },
+          ]}
         />
       ) : null}
-      <div className={cn("flex h-[calc(100dvh-12rem)] min-h-[480px] overflow-hidden rounded-lg border border-border", lastRun && "hidden")}>
-        {canEdit ? (
-          <nav aria-label="Blocks" className="flex w-40 shrink-0 flex-col gap-1 overflow-y-auto border-r border-border bg-muted/30 p-2">
-            <p className="px-1 pb-1 text-xs font-medium text-muted-foreground">Drag or click to add</p>
-            {paletteEntries.map((entry) => (
-              <button
-                key={entry.type}
-                type="button"
-                draggable
-                title={entry.description}
-                data-block-type={entry.type}
-                onDragStart={(event) => {
-                  event.dataTransfer.setData(DRAG_TYPE, entry.type);
-                  event.dataTransfer.effectAllowed = "move";
-                }}
-                onClick={() => addAtCenter(entry.type)}
-                className="cursor-grab rounded-md border border-border bg-card px-2 py-1.5 text-left text-sm hover:bg-accent"
-              >
-                {entry.label}
-              </button>
-            ))}
-          </nav>
-        ) : null}
-        <div ref={canvasRef} className="relative min-w-0 flex-1" onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
-          <ReactFlow
-            nodes={nodes}
-            edges={edges}
-            nodeTypes={nodeTypes}
-            defaultEdgeOptions={defaultEdgeOptions}
-            onNodesChange={onNodesChange}
-            onEdgesChange={onEdgesChange}
-            onConnect={onConnect}
-            nodesDraggable={canEdit}
-            nodesConnectable={canEdit}
-            deleteKeyCode={null}
-            selectionKeyCode="Shift"
-            multiSelectionKeyCode={MULTI_SELECT_KEYS}
-            selectionMode={SelectionMode.Partial}
-            fitView
-            fitViewOptions={{ maxZoom: 1 }}
-          >
-            <Background />
-            <MiniMap pannable zoomable />
-            <Controls />
-          </ReactFlow>
-        </div>
-        <aside aria-label="Block settings" className="w-72 shrink-0 overflow-y-auto border-l border-border p-3">
-          {selected ? (
-            <ConfigForm key={selected.id} node={selected} readOnly={!canEdit} onChange={(patch) => updateData(selected.id, patch)} />
-          ) : (
-            <div className="flex flex-col gap-4">
-              <p className="text-sm text-muted-foreground">Select a block to configure it.</p>
-              <FlowTriggers workspaceId={workspaceId} flowId={flow.id} canEdit={canEdit} />
-            </div>
-          )}
-        </aside>
-      </div>
-
+      <QuickAdd open={quickAdd !== null} title={quickAdd && "after" in quickAdd ? "Add the next block" : "Add a block"} onClose={() => setQuickAdd(null)} onPick={pickBlock} />
+      <TriggerSheet open={triggers} onClose={() => setTriggers(false)} workspaceId={workspaceId} flowId={flow.id} canEdit={canEdit} />
       <RunDialog
         open={running}
         onClose={() => setRunning(false)}
+        flowId={flow.id}
         source={nodes.find((n) => n.type === "source")?.data.config}
         onRun={async (input) => {
           if (!(await flush())) throw new Error("Save the flow before running it");
-          const { executionId } = await client.executions.start.mutate({ workspaceId, flowId: flow.id, input });
+          // The builder runs the draft being edited, even when a version is published.
+          const { executionId } = await client.executions.start.mutate({ workspaceId, flowId: flow.id, input, draft: true });
           // Live view: nothing stays selected in the hidden editor, so no key edits it meanwhile.
-          const { nodes: current, edges: currentEdges } = store.getState();
-          store.getState().onNodesChange(current.filter((n) => n.selected).map((n) => ({ type: "select", id: n.id, selected: false })));
-          store.getState().onEdgesChange(currentEdges.filter((e) => e.selected).map((e) => ({ type: "select", id: e.id, selected: false })));
+          deselectAll();
           setLastRun(executionId);
+          setLive(true);
+          setLiveNodeId(null);
           setRunning(false);
         }}
       />
-    </div>
+    </BuilderActionsContext.Provider>
   );
 }

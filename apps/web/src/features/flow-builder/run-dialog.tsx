@@ -10,19 +10,46 @@ import { Select } from "@/components/ui/select";
 import { cn } from "@/components/ui/cn";
 import { describeProblems, formFromSchema, initialValues, inputFromForm, schemaProblems, type FormValues, type InputField } from "./input-form";
 
+/** What the run dialog remembers per flow (this browser's localStorage): the last input it started. */
+type Remembered = { asJson: boolean; values: FormValues; text: string };
+const rememberKey = (flowId: string) => `weft:run-input:${flowId}`;
+
+function recall(flowId: string): Remembered | null {
+  try {
+    const raw = window.localStorage.getItem(rememberKey(flowId));
+    const parsed = raw ? (JSON.parse(raw) as Partial<Remembered>) : null;
+    if (!parsed || typeof parsed.text !== "string" || typeof parsed.values !== "object" || parsed.values === null) return null;
+    return { asJson: parsed.asJson === true, values: parsed.values, text: parsed.text };
+  } catch {
+    return null;
+  }
+}
+
+function remember(flowId: string, value: Remembered) {
+  try {
+    window.localStorage.setItem(rememberKey(flowId), JSON.stringify(value));
+  } catch {
+    // Storage full or off: the dialog just starts from the defaults next time.
+  }
+}
+
 /**
- * Starts a run. With an input schema on the start block that the form supports, the input is a form
- * generated from it (with a switch to raw JSON); otherwise a JSON textarea. Either way the input is
- * checked against the schema before the run starts, and problems name the field.
+ * Starts a run of the DRAFT being edited (the builder's Run never runs the published version). With
+ * an input schema on the start block that the form supports, the input is a form generated from it
+ * (with a switch to raw JSON); otherwise a JSON textarea. Either way the input is checked against the
+ * schema before the run starts, and problems name the field. The last input started is remembered
+ * per flow.
  */
 export function RunDialog({
   open,
   onClose,
+  flowId,
   source,
   onRun,
 }: {
   open: boolean;
   onClose: () => void;
+  flowId: string;
   source: unknown;
   onRun: (input: unknown) => Promise<void>;
 }) {
@@ -32,33 +59,43 @@ export function RunDialog({
     <Dialog
       open={open}
       onClose={onClose}
-      title="Run flow"
+      title="Run the draft"
       description={
-        fields
-          ? "The run input, from the start block's input schema."
-          : "The run input, as JSON. It is checked against the start block's input schema, if it has one."
+        <>
+          <span className="block" data-testid="runs-draft">
+            Runs the draft you are editing, even if a version is published. Webhooks, schedules and the API run the published version.
+          </span>
+          <span className="mt-1 block">
+            {fields
+              ? "The run input, from the start block's input schema."
+              : "The run input, as JSON. It is checked against the start block's input schema, if it has one."}
+          </span>
+        </>
       }
     >
-      {/* Mounted while open only: each opening starts from the schema's defaults. */}
-      <RunForm schema={inputSchema} fields={fields} onClose={onClose} onRun={onRun} />
+      {/* Mounted while open only: each opening starts from the last input, else the schema's defaults. */}
+      <RunForm flowId={flowId} schema={inputSchema} fields={fields} onClose={onClose} onRun={onRun} />
     </Dialog>
   );
 }
 
 function RunForm({
+  flowId,
   schema,
   fields,
   onClose,
   onRun,
 }: {
+  flowId: string;
   schema: unknown;
   fields: InputField[] | null;
   onClose: () => void;
   onRun: (input: unknown) => Promise<void>;
 }) {
-  const [asJson, setAsJson] = useState(fields === null);
-  const [values, setValues] = useState<FormValues>(() => (fields ? initialValues(fields) : {}));
-  const [text, setText] = useState("{}");
+  const [last] = useState(() => recall(flowId));
+  const [asJson, setAsJson] = useState(fields === null || (last?.asJson ?? false));
+  const [values, setValues] = useState<FormValues>(() => (fields ? { ...initialValues(fields), ...(last?.values ?? {}) } : {}));
+  const [text, setText] = useState(last?.text ?? "{}");
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -111,6 +148,7 @@ function RunForm({
         if (!collected) return;
         setPending(true);
         try {
+          remember(flowId, { asJson, values, text: asJson ? text : JSON.stringify(collected.input ?? {}, null, 2) });
           await onRun(collected.input);
         } catch (e) {
           setError(e instanceof Error ? e.message : "Could not start the run");
@@ -218,7 +256,9 @@ function InputFieldControl({
     );
   }
 
-  const hint = field.kind === "list" ? [field.description, "One item per line."].filter(Boolean).join(" ") : field.description;
+  // Sentences: a description without a full stop still reads as one before "One item per line.".
+  const sentence = field.description?.trim().replace(/([^.!?])$/, "$1.");
+  const hint = field.kind === "list" ? [sentence, "One item per line."].filter(Boolean).join(" ") : field.description;
   return (
     <Field id={id} label={label} hint={hint} error={error}>
       {(control) => {

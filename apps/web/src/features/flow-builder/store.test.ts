@@ -167,3 +167,40 @@ describe("flow store copy and paste", () => {
     expect(parseClipboard(serializeClipboard({ nodes: [{ id: "bad id!", type: "function", position: { x: 0, y: 0 }, data: {} }], edges: [] }))).toBeNull();
   });
 });
+
+describe("adding blocks without overlap", () => {
+  it("adds the next block right of its source, connected from the chosen handle, in one undo step", () => {
+    const store = createFlowStore(graph());
+    const id = store.getState().addBlockAfter("delay", { nodeId: "double", handle: null });
+    expect(id).toBe("delay_1");
+    const added = byId(store.getState().nodes, "delay_1");
+    expect(added.position.x).toBeGreaterThan(200);
+    expect(added.selected).toBe(true);
+    expect(store.getState().edges.some((e) => e.source === "double" && e.target === "delay_1")).toBe(true);
+    // "end" sits at x 400 on the same row: the new block is not put on top of it.
+    const end = byId(store.getState().nodes, "end");
+    const overlaps = Math.abs(added.position.x - end.position.x) < 224 && Math.abs(added.position.y - end.position.y) < 96;
+    expect(overlaps).toBe(false);
+    store.getState().undo();
+    expect(ids(store.getState().nodes)).toEqual(["start", "double", "end"]);
+    expect(store.getState().edges.some((e) => e.target === "delay_1")).toBe(false);
+  });
+
+  it("two blocks dropped at the same point do not overlap", () => {
+    const store = createFlowStore(graph());
+    store.getState().addBlock("delay", { x: 1000, y: 0 });
+    store.getState().addBlock("delay", { x: 1000, y: 0 });
+    const [a, b] = [byId(store.getState().nodes, "delay_1"), byId(store.getState().nodes, "delay_2")];
+    expect(a.position).toEqual({ x: 1000, y: 0 });
+    expect(Math.abs(a.position.y - b.position.y) >= 96 || Math.abs(a.position.x - b.position.x) >= 224).toBe(true);
+  });
+
+  it("selectOnly selects one node and clears the rest", () => {
+    const store = createFlowStore(graph());
+    select(store, "start", "end");
+    const before = store.getState().revision;
+    store.getState().selectOnly("double");
+    expect(store.getState().nodes.filter((n) => n.selected).map((n) => n.id)).toEqual(["double"]);
+    expect(store.getState().revision).toBe(before);
+  });
+});

@@ -15,6 +15,7 @@ import { createStore, useStore, type StoreApi } from "zustand";
 import { FlowEdge, FlowNode, type BlockType, type FlowProblem } from "@weft/flow";
 import { starterConfig } from "./blocks";
 import { copySelection, materialize, nextNodeId, type ClipboardGraph } from "./clipboard";
+import { freePosition, NEXT_BLOCK_DX } from "./placement";
 
 /** What a canvas node carries: the flow format's `data` (label, config, retry, ...). */
 export type BlockData = { label?: string; config?: unknown; [key: string]: unknown };
@@ -30,7 +31,12 @@ export interface FlowState {
   onNodesChange: (changes: NodeChange<BuilderNode>[]) => void;
   onEdgesChange: (changes: EdgeChange<BuilderEdge>[]) => void;
   onConnect: (connection: Connection) => void;
-  addBlock: (type: BlockType, position: XYPosition) => void;
+  /** Adds a block at (or, when that is taken, next to) `position`, selected; returns its id. */
+  addBlock: (type: BlockType, position: XYPosition) => string;
+  /** Adds a block right of `from` (free of overlap), connected from its output `handle`: one undo step. */
+  addBlockAfter: (type: BlockType, from: { nodeId: string; handle: string | null }) => string | null;
+  /** Selects exactly this node (nothing else), e.g. from the problems panel. */
+  selectOnly: (id: string) => void;
   /**
    * Consecutive edits of the same thing (by default: the same data keys and config keys, e.g. typing
    * in one field) are one undo step; `coalesce` names it explicitly.
@@ -204,12 +210,34 @@ export function createFlowStore(graph: { nodes: unknown[]; edges: unknown[] }) {
             const node: BuilderNode = {
               id: nextNodeId(type, new Set(s.nodes.map((n) => n.id))),
               type,
-              position,
+              position: freePosition(s.nodes, position),
               data: { config: starterConfig(type) },
               selected: true,
             };
             applyGraph({ nodes: [...deselect(s.nodes), node], edges: deselect(s.edges) });
+            return node.id;
           },
+          addBlockAfter: (type, from) => {
+            const s = get();
+            const source = s.nodes.find((n) => n.id === from.nodeId);
+            if (!source) return null;
+            settle();
+            const node: BuilderNode = {
+              id: nextNodeId(type, new Set(s.nodes.map((n) => n.id))),
+              type,
+              position: freePosition(s.nodes, { x: source.position.x + NEXT_BLOCK_DX, y: source.position.y }),
+              data: { config: starterConfig(type) },
+              selected: true,
+            };
+            const edges = addEdge({ source: source.id, sourceHandle: from.handle, target: node.id, targetHandle: null }, deselect(s.edges));
+            applyGraph({ nodes: [...deselect(s.nodes), node], edges });
+            return node.id;
+          },
+          selectOnly: (id) =>
+            set((s) => ({
+              nodes: s.nodes.map((n) => (n.id === id ? (n.selected ? n : { ...n, selected: true }) : n.selected ? { ...n, selected: false } : n)),
+              edges: deselect(s.edges),
+            })),
           updateData: (id, patch, options) => {
             const what = options?.coalesce ?? editedFields(get().nodes.find((n) => n.id === id)?.data, patch);
             const key = what === null ? null : `${id}:${what}`;

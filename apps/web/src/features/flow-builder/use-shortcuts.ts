@@ -6,15 +6,19 @@ import { parseClipboard, serializeClipboard } from "./clipboard";
 import { useFlowStoreApi } from "./store";
 
 /** The builder's keyboard shortcuts, as shown in the shortcuts help. `Mod` is ⌘ on macOS, Ctrl elsewhere. */
-export const shortcutList: readonly { keys: string[]; action: string; edit: boolean }[] = [
+export const shortcutList: readonly { keys: string[]; also?: string[]; action: string; edit: boolean }[] = [
   { keys: ["Mod", "Z"], action: "Undo", edit: true },
-  { keys: ["Mod", "Shift", "Z"], action: "Redo (also Mod+Y)", edit: true },
+  { keys: ["Mod", "Shift", "Z"], also: ["Mod", "Y"], action: "Redo", edit: true },
   { keys: ["Mod", "C"], action: "Copy the selected blocks", edit: false },
   { keys: ["Mod", "X"], action: "Cut the selected blocks", edit: true },
   { keys: ["Mod", "V"], action: "Paste blocks (also copied in another flow)", edit: true },
   { keys: ["Mod", "D"], action: "Duplicate the selected blocks", edit: true },
   { keys: ["Mod", "A"], action: "Select all", edit: false },
-  { keys: ["Delete"], action: "Delete the selection (also Backspace)", edit: true },
+  { keys: ["Delete"], also: ["Backspace"], action: "Delete the selection", edit: true },
+  { keys: ["/"], action: "Quick add a block (also a double click on the canvas)", edit: true },
+  { keys: ["Shift", "F10"], action: "Open the selected block's menu (also right click)", edit: true },
+  { keys: ["Escape"], action: "Deselect (closes the inspector)", edit: false },
+  { keys: ["Tab"], action: "Move between blocks; Enter selects, arrows move the selection", edit: false },
   { keys: ["Mod", "S"], action: "Save now", edit: true },
   { keys: ["Shift", "Drag"], action: "Select with a box", edit: false },
   { keys: ["Mod", "Click"], action: "Add to or remove from the selection", edit: false },

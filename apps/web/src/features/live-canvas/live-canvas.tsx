@@ -1,7 +1,7 @@
 "use client";
 
 import "@xyflow/react/dist/style.css";
-import { memo, useEffect, useMemo, useState } from "react";
+import { memo, useCallback, useEffect, useMemo, useState } from "react";
 import { useMutation } from "@tanstack/react-query";
 import {
   applyNodeChanges,
@@ -105,6 +105,7 @@ export function LiveCanvas({
   steps,
   status,
   cancel,
+  onNodeClick,
   className,
 }: {
   run: LiveRun;
@@ -114,6 +115,8 @@ export function LiveCanvas({
   status: string;
   /** For roles that may act: offers Cancel while the run is active. */
   cancel?: { workspaceId: string; onCancelled: () => void } | null;
+  /** Called with a node's id when it is clicked, or on Enter while it has focus. */
+  onNodeClick?: (nodeId: string) => void;
   className?: string;
 }) {
   const base = useMemo<Base>(() => toCanvas(run.graph ?? emptyGraph), [run.graph]);
@@ -129,7 +132,7 @@ export function LiveCanvas({
     <section aria-label="Live canvas" data-testid="live-canvas" className={cn("flex min-h-80 flex-col overflow-hidden rounded-lg border border-border", className)}>
       <div className="relative min-h-0 flex-1">
         <ReactFlowProvider>
-          <Canvas store={store} />
+          <Canvas store={store} onNodeClick={onNodeClick} />
         </ReactFlowProvider>
       </div>
       <LiveBar executionId={run.id} run={run} status={status} totals={totals} cancel={cancel ?? null} />
@@ -137,12 +140,24 @@ export function LiveCanvas({
   );
 }
 
-function Canvas({ store }: { store: StoreApi<CanvasState> }) {
+function Canvas({ store, onNodeClick }: { store: StoreApi<CanvasState>; onNodeClick?: (nodeId: string) => void }) {
   const nodes = useStore(store, (s) => s.nodes);
   const edges = useStore(store, (s) => s.edges);
   const onNodesChange = useStore(store, (s) => s.onNodesChange);
+  const onClick = useCallback((_: unknown, node: { id: string }) => onNodeClick?.(node.id), [onNodeClick]);
+  // Keyboard path: Enter or Space on a focused node does what a click does.
+  const onKeyDown = (event: React.KeyboardEvent) => {
+    if (!onNodeClick || (event.key !== "Enter" && event.key !== " ")) return;
+    const id = (event.target as HTMLElement).closest<HTMLElement>(".react-flow__node")?.dataset.id;
+    if (!id) return;
+    event.preventDefault();
+    onNodeClick(id);
+  };
   return (
     <ReactFlow
+      onNodeClick={onNodeClick ? onClick : undefined}
+      onKeyDown={onKeyDown}
+      nodesFocusable={Boolean(onNodeClick)}
       nodes={nodes}
       edges={edges}
       nodeTypes={nodeTypes}

@@ -6,6 +6,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { ArrowLeft, ExternalLink, Radio } from "lucide-react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
 import { displayStatus } from "@/features/executions/format";
 import { useExecutionStream } from "@/features/executions/use-execution-stream";
 import { useTRPC } from "@/trpc/client";
@@ -20,12 +21,15 @@ export function LiveExecution({
   executionId,
   canAct,
   onExit,
+  onNodeClick,
   className,
 }: {
   workspaceId: string;
   executionId: string;
   canAct: boolean;
   onExit: () => void;
+  /** A node clicked (or Enter on it): the builder opens its Output tab. */
+  onNodeClick?: (nodeId: string) => void;
   className?: string;
 }) {
   const trpc = useTRPC();
@@ -47,7 +51,7 @@ export function LiveExecution({
   const status = run ? displayStatus(timeline.status, run.status, stream.done) : (timeline.status ?? "pending");
 
   return (
-    <div className="flex flex-col gap-2" data-testid="builder-live">
+    <div className={cn("flex flex-col gap-2", className)} data-testid="builder-live">
       <div className="flex flex-wrap items-center gap-3 text-sm">
         <span className="inline-flex items-center gap-1.5 font-medium">
           <Radio className="size-4 text-muted-foreground" aria-hidden />
@@ -71,7 +75,8 @@ export function LiveExecution({
           steps={timeline.steps}
           status={status}
           cancel={canAct ? { workspaceId, onCancelled: () => void refetch() } : null}
-          className={className}
+          onNodeClick={onNodeClick}
+          className="min-h-0 flex-1"
         />
       ) : query.error ? (
         <Alert variant="error" title="Could not load the run">

@@ -26,6 +26,7 @@ export function SidebarNav({ workspaceId }: { workspaceId: string }) {
             <li key={segment}>
               <Link
                 href={href}
+                title={label}
                 aria-current={active ? "page" : undefined}
                 className={cn(
                   "flex items-center gap-2.5 rounded-md px-2.5 py-1.5 text-sm whitespace-nowrap transition-colors focus-visible:outline-2 focus-visible:outline-ring",
@@ -33,7 +34,8 @@ export function SidebarNav({ workspaceId }: { workspaceId: string }) {
                 )}
               >
                 <Icon className="size-4 shrink-0" aria-hidden />
-                {label}
+                {/* On full-bleed pages (the builder) the sidebar is an icon rail: the name is for screen readers. */}
+                <span className="group-data-full-bleed/frame:md:sr-only">{label}</span>
               </Link>
             </li>
           );

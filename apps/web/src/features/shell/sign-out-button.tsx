@@ -66,9 +66,9 @@ function Inner({ variant, pending, onClick }: { variant: Variant; pending?: bool
     );
   }
   return (
-    <Button type="button" variant="ghost" size="sm" onClick={onClick} pending={pending} className="md:w-full md:justify-start">
+    <Button type="button" variant="ghost" size="sm" onClick={onClick} pending={pending} title="Sign out" className="md:w-full md:justify-start">
       {pending ? null : <LogOut aria-hidden />}
-      Sign out
+      <span className="group-data-full-bleed/frame:md:sr-only">Sign out</span>
     </Button>
   );
 }

@@ -13,6 +13,8 @@ export type NewRun = {
   createdBy?: string | null;
   /** A version number to run; default: the published version, else the draft. */
   version?: number;
+  /** Run the draft even when a version is published (the builder's Run). */
+  draft?: boolean;
   idempotencyKey?: string | null;
   /** Held until then (see NewExecution.wakeAt). */
   wakeAt?: Date | null;
@@ -22,7 +24,7 @@ export type NewRun = {
 
 /**
  * Every way a run starts (manual, API, webhook, schedule) comes through here: the flow's published
- * version (or `version`), else its draft, pinned on the execution so later edits never change it; the
+ * version (or `version`), else its draft (or the draft when `draft` is set), pinned on the execution so later edits never change it; the
  * graph validated and the input checked against the source block's `inputSchema` before anything is
  * written (400s naming the node or field).
  */
@@ -31,7 +33,7 @@ export async function createRun(deps: Pick<Deps, "db" | "executions">, run: NewR
   const flow = await findFlow(db, { workspaceId: run.workspaceId, flowId: run.flowId });
   let graph: Graph = { nodes: flow.nodes, edges: flow.edges };
   let flowVersionId: string | null = null;
-  const wanted = run.version ?? flow.publishedVersion;
+  const wanted = run.draft ? null : (run.version ?? flow.publishedVersion);
   if (wanted != null) {
     const [row] = await db
       .select({ id: flowVersions.id, nodes: flowVersions.nodes, edges: flowVersions.edges })

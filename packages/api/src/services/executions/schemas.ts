@@ -10,6 +10,8 @@ export const StartExecutionInput = z.object({
   input: z.unknown().optional(),
   /** A published version to run; default: the published version, else the draft. */
   version: z.number().int().positive().optional(),
+  /** Run the draft as it is now, even when a version is published (the builder's Run); not with `version`. */
+  draft: z.boolean().optional(),
 });
 export type StartExecutionInput = z.infer<typeof StartExecutionInput>;
 

@@ -11,14 +11,18 @@ import { StartExecutionInput } from "./schemas";
 
 export type StartedExecution = { executionId: string; status: string; streamUrl: string };
 
-/** Starts a run of a flow by hand or through the API (members and up); see createRun. */
+/**
+ * Starts a run of a flow by hand or through the API (members and up); see createRun. The builder's
+ * Run passes `draft: true` (it runs what is being edited); the API's default stays published-else-draft.
+ */
 export async function startExecution(
   deps: Deps,
   { actor, input, triggerType }: { actor: Actor; input: unknown; triggerType: TriggerType },
 ): Promise<StartedExecution> {
   requireRole(actor.role, "member");
-  const { flowId, input: runInput, version } = parseInput(StartExecutionInput, input);
-  const execution = await createRun(deps, { workspaceId: actor.workspaceId, flowId, input: runInput, version, triggerType, createdBy: actor.userId });
+  const { flowId, input: runInput, version, draft } = parseInput(StartExecutionInput, input);
+  if (draft && version !== undefined) throw new AppError("BAD_REQUEST", "draft: give either version or draft, not both", { path: "draft" });
+  const execution = await createRun(deps, { workspaceId: actor.workspaceId, flowId, input: runInput, version, draft, triggerType, createdBy: actor.userId });
   return { executionId: execution.id, status: execution.status, streamUrl: streamUrl(execution.id) };
 }
 
