@@ -28,7 +28,7 @@ const engine = await createWeftEngine({
   maxExecutions: env.WEFT_WORKER_CONCURRENCY,
   getConnection: async ({ workspaceId, connectionId }) => {
     const connection = await getConnectionSecret({ db: handle.db, secrets }, { workspaceId, connectionId });
-    return { provider: connection.provider, apiKey: connection.apiKey, baseUrl: connection.baseUrl };
+    return { name: connection.name, provider: connection.provider, apiKey: connection.apiKey, baseUrl: connection.baseUrl };
   },
   onError: (error) => console.error("[weft-worker] engine error", error),
 });

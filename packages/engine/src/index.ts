@@ -6,5 +6,6 @@ export * from "./runtime/block";
 export * from "./runtime/engine";
 export * from "./runtime/commands";
 export { createWeftEngine, type WeftEngineOptions } from "./create";
-export { jsonSchemaProblem } from "./blocks";
+export { inputForSchema, jsonSchemaProblem } from "./blocks";
 export { createGuardedFetch, type GuardedFetch } from "./http";
+export { createSandbox, isSandboxError, type Sandbox } from "./sandbox";

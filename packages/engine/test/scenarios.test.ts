@@ -300,6 +300,18 @@ describe("engine scenarios", () => {
       expect(result.execution.error).toMatchObject({ code: "HTTP_STATUS", nodeId: "call" });
       expect(requests).toHaveLength(1);
     });
+
+    it("a network failure names the method and the host it called (not the whole URL)", async () => {
+      const graph = {
+        nodes: [node("in", "source"), node("call", "http", { method: "POST", url: "http://127.0.0.1:1/hook?token=abc" }), node("out", "sink")],
+        edges: [edge("in", "call"), edge("call", "out")],
+      };
+      const result = await runToEnd(graph);
+      expect(result.execution.status).toBe("failed");
+      const error = result.execution.error as { message: string };
+      expect(error.message).toMatch(/^POST 127\.0\.0\.1:1: /);
+      expect(error.message).not.toContain("token=abc");
+    });
   });
 
   it("cancels a running execution from another process within a second", async () => {

@@ -31,7 +31,7 @@ async function start(): Promise<Engine> {
     http: { allowHosts: env.WEFT_HTTP_ALLOW_HOSTS },
     getConnection: async ({ workspaceId, connectionId }) => {
       const connection = await getConnectionSecret(deps, { workspaceId, connectionId });
-      return { provider: connection.provider, apiKey: connection.apiKey, baseUrl: connection.baseUrl };
+      return { name: connection.name, provider: connection.provider, apiKey: connection.apiKey, baseUrl: connection.baseUrl };
     },
     onError: (error) => console.error("[weft] engine error", error),
   });

@@ -51,6 +51,7 @@ export const WORKSPACE_HEADER = "x-weft-workspace";
 import { jsonBody, route, Uuid, type Env, type RestContext } from "./shared";
 import { registerBlockRoutes } from "./routes/blocks";
 import { registerConnectionTestRoutes } from "./routes/connections-test";
+import { registerDecisionRoutes } from "./routes/decisions";
 import { registerExecutionRoutes } from "./routes/executions";
 import { registerFlowRoutes } from "./routes/flows";
 import { registerScheduleRoutes } from "./routes/schedules";
@@ -342,6 +343,7 @@ export function createRestApp(options: RestOptions) {
   registerScheduleRoutes(app, context);
   registerExecutionRoutes(app, context);
   registerBlockRoutes(app, context);
+  registerDecisionRoutes(app, context);
   registerConnectionTestRoutes(app, context);
   registerStreamRoutes(app, context);
   registerWebhookRoutes(app, context);

@@ -1,11 +1,14 @@
 import { createCallerFactory, createTRPCRouter } from "./init";
+import { analyticsRouter } from "./routers/analytics";
 import { apiKeysRouter } from "./routers/api-keys";
 import { blocksRouter } from "./routers/blocks";
 import { executionsRouter } from "./routers/executions";
 import { flowsRouter } from "./routers/flows";
 import { authRouter } from "./routers/auth";
 import { connectionsRouter } from "./routers/connections";
+import { decisionsRouter } from "./routers/decisions";
 import { membersRouter } from "./routers/members";
+import { patternsRouter } from "./routers/patterns";
 import { schedulesRouter } from "./routers/schedules";
 import { webhooksRouter } from "./routers/webhooks";
 import { workspacesRouter } from "./routers/workspaces";
@@ -21,6 +24,9 @@ export const appRouter = createTRPCRouter({
   blocks: blocksRouter,
   schedules: schedulesRouter,
   webhooks: webhooksRouter,
+  decisions: decisionsRouter,
+  patterns: patternsRouter,
+  analytics: analyticsRouter,
 });
 
 export type AppRouter = typeof appRouter;

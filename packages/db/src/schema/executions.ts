@@ -1,4 +1,5 @@
 import {
+  boolean,
   doublePrecision,
   index,
   integer,
@@ -11,6 +12,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
 import { createdAt, id, tstz, updatedAt } from "./_columns";
 import { users } from "./auth";
 import { flows, flowVersions } from "./flows";
@@ -48,6 +50,8 @@ export const flowExecutions = pgTable(
     graph: jsonb("graph").$type<{ nodes: unknown[]; edges: unknown[] }>(),
     status: executionStatus("status").notNull().default("pending"),
     triggerType: triggerType("trigger_type").notNull().default("manual"),
+    /** `flow` (a run) or `test` (a block test: one-node graph, listed only with ?kind=test, kept out of analytics). */
+    kind: text("kind").$type<"flow" | "test">().notNull().default("flow"),
     input: jsonb("input"),
     output: jsonb("output"),
     error: jsonb("error").$type<{ code: string; message: string; nodeId?: string }>(),
@@ -163,7 +167,12 @@ export const blockTestRuns = pgTable(
   (t) => [index("block_test_runs_workspace_id_idx").on(t.workspaceId, t.createdAt)],
 );
 
-/** AI and router outputs, with user feedback. */
+/**
+ * One row per completed AI block and router decision (test runs too, marked `isTest`). Written in the
+ * same statement as the node's completion by the database (drizzle/0003_decisions_analytics.sql), from
+ * the block row the engine store writes; unique per (execution, node, iteration), so a crash re-run can
+ * never add a second one. Feedback columns are the only ones the API changes.
+ */
 export const decisions = pgTable(
   "decisions",
   {
@@ -171,17 +180,39 @@ export const decisions = pgTable(
     workspaceId: uuid("workspace_id")
       .notNull()
       .references(() => workspaces.id, { onDelete: "cascade" }),
+    flowId: uuid("flow_id").references(() => flows.id, { onDelete: "cascade" }),
+    flowVersionId: uuid("flow_version_id"),
     executionId: uuid("execution_id").references(() => flowExecutions.id, { onDelete: "cascade" }),
     nodeId: text("node_id").notNull(),
-    kind: text("kind").notNull(),
+    iteration: text("iteration").notNull().default(""),
+    /** `ai` (an AI block) or `router` (a router, expression or AI mode). */
+    kind: text("kind").$type<"ai" | "router">().notNull(),
+    isTest: boolean("is_test").notNull().default(false),
+    /** The node's input; over 16 kB replaced by `{ _summary: { bytes, preview } }`. */
     input: jsonb("input"),
+    /** AI: the block output (capped like the input); router: `{ handle }`. */
     output: jsonb("output"),
-    feedback: text("feedback"),
+    /** Router: the chosen handle. */
+    route: text("route"),
+    model: text("model"),
+    latencyMs: integer("latency_ms"),
+    tokensIn: integer("tokens_in"),
+    tokensOut: integer("tokens_out"),
+    costUsd: numeric("cost_usd", { precision: 14, scale: 8 }),
+    /** `correct` | `incorrect` | `partial`, or null (no feedback yet). */
+    feedback: text("feedback").$type<"correct" | "incorrect" | "partial">(),
+    feedbackCategories: text("feedback_categories").array().notNull().default(sql`'{}'::text[]`),
+    correctedOutput: jsonb("corrected_output"),
     feedbackComment: text("feedback_comment"),
     feedbackBy: uuid("feedback_by").references(() => users.id, { onDelete: "set null" }),
+    feedbackAt: tstz("feedback_at"),
     createdAt: createdAt(),
   },
-  (t) => [index("decisions_workspace_id_idx").on(t.workspaceId, t.createdAt)],
+  (t) => [
+    index("decisions_workspace_id_idx").on(t.workspaceId, t.createdAt),
+    index("decisions_workspace_flow_node_idx").on(t.workspaceId, t.flowId, t.nodeId, t.createdAt),
+    uniqueIndex("decisions_execution_node_iteration_key").on(t.executionId, t.nodeId, t.iteration),
+  ],
 );
 
 export const comments = pgTable(
@@ -228,3 +259,4 @@ export type ExecutionEvent = typeof executionEvents.$inferSelect;
 export type ExecutionStatus = (typeof executionStatus.enumValues)[number];
 export type BlockExecutionStatus = (typeof blockExecutionStatus.enumValues)[number];
 export type TriggerType = (typeof triggerType.enumValues)[number];
+export type Decision = typeof decisions.$inferSelect;

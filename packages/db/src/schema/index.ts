@@ -4,3 +4,4 @@ export * from "./connections";
 export * from "./flows";
 export * from "./executions";
 export * from "./triggers";
+export * from "./analytics";

@@ -19,7 +19,7 @@ import {
   type TriggerType,
 } from "@weft/db";
 import type { ExecutionEvent } from "@weft/flow";
-import type { BlockExecutionStatus, ExecutionStatus } from "../core/status";
+import { isTerminal, type BlockExecutionStatus, type ExecutionStatus } from "../core/status";
 import { LeaseLostError, TransitionRefusedError } from "./errors";
 
 /** Channel of the "events committed" notification: payload `<executionId>:<last event index>`. */
@@ -289,6 +289,28 @@ export function createExecutionStore({ db, bus }: { db: Db; bus?: NotifyBus }) {
           .returning({ status: flowExecutions.status });
         await notifyWork(tx, executionId);
         return row ?? null;
+      });
+    },
+
+    /**
+     * Deletes ended executions of a workspace with their block rows and events (cascade), all or
+     * nothing: when any of them has not ended (pending, running, paused) nothing is deleted and those
+     * are returned. The rows are locked first, so none can resume between the check and the delete.
+     */
+    async deleteEnded({ workspaceId, executionIds }: { workspaceId: string; executionIds: string[] }) {
+      return db.transaction(async (tx) => {
+        const rows = await tx
+          .select({ id: flowExecutions.id, status: flowExecutions.status })
+          .from(flowExecutions)
+          .where(and(eq(flowExecutions.workspaceId, workspaceId), inArray(flowExecutions.id, executionIds)))
+          .for("update");
+        const active = rows.filter((r) => !isTerminal(r.status));
+        if (active.length > 0) return { deleted: [] as string[], active };
+        const deleted = await tx
+          .delete(flowExecutions)
+          .where(and(eq(flowExecutions.workspaceId, workspaceId), inArray(flowExecutions.id, executionIds)))
+          .returning({ id: flowExecutions.id });
+        return { deleted: deleted.map((d) => d.id), active };
       });
     },
 

@@ -28,17 +28,20 @@ describe("withStoredBlocks", () => {
   });
 });
 
-describe("advanceTimeline parses with the event union", () => {
-  it("counts an event that does not parse but changes no step with it, and reads a legacy string cost as a number", () => {
-    const state = advanceTimeline(emptyTimeline, [
-      { index: 0, event: { type: "execution_start" } },
-      { index: 1, event: { type: "node_start", nodeId: "a" } }, // no blockType, no attempt: malformed
-      { index: 2, event: { type: "node_exploded", nodeId: "b" } }, // a type this client does not know
-      { index: 3, event: { type: "node_complete", nodeId: "c", output: 1, durationMs: 5, metrics: { tokensIn: 2, costUsd: "0.50000000" } } },
-    ]);
-    expect(state.count).toBe(4);
-    expect(state.status).toBe("running");
-    expect(state.steps.map((s) => [s.key, s.status])).toEqual([["c#", "completed"]]);
-    expect(state.steps[0]?.metrics).toEqual({ tokensIn: 2, costUsd: 0.5 });
+describe("attempts after a fix-and-continue", () => {
+  it("keep the failed attempt listed while the re-run is attempt 2", () => {
+    const events = [
+      { type: "execution_start" },
+      { type: "node_start", nodeId: "b", blockType: "function", attempt: 1 },
+      { type: "node_error", nodeId: "b", attempt: 1, error: { code: "USER_ERROR", message: "boom" } },
+      { type: "execution_error", error: { code: "USER_ERROR", message: "boom", nodeId: "b" } },
+      { type: "execution_resumed", fromNodeId: "b" },
+      { type: "node_start", nodeId: "b", blockType: "function", attempt: 2 },
+      { type: "node_complete", nodeId: "b", output: 1, durationMs: 3 },
+    ].map((event, index) => ({ index, event }));
+    const { steps, status } = advanceTimeline(emptyTimeline, events);
+    expect(status).toBe("running");
+    expect(steps).toHaveLength(1);
+    expect(steps[0]).toMatchObject({ status: "completed", attempt: 2, failedAttempts: [{ attempt: 1, error: { code: "USER_ERROR", message: "boom" } }] });
   });
 });

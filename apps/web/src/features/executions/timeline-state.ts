@@ -19,6 +19,8 @@ export type StepState = {
   logs: string[];
   retries: number;
   skippedReason?: string;
+  /** Every attempt that failed (retried, or failed before a fix-and-continue), oldest first. */
+  failedAttempts: ReadonlyArray<{ attempt: number; error: { code?: string; message?: string } | null }>;
 };
 
 const stepStatuses: readonly StepState["status"][] = ["pending", "running", "completed", "failed", "skipped", "waiting"];
@@ -63,6 +65,7 @@ export function withStoredBlocks(steps: readonly StepState[], blocks: readonly S
       text: "",
       logs: [],
       retries: 0,
+      failedAttempts: isStepStatus(b.status) && b.status === "failed" ? [{ attempt: b.attempt, error: (b.error as StepState["error"]) ?? null }] : [],
     });
   }
   return extra.length ? [...steps, ...extra] : steps;
@@ -115,7 +118,7 @@ export function advanceTimeline(state: TimelineState, events: readonly StreamEve
     if (at === undefined) {
       at = next.steps.length;
       index.set(key, at);
-      next.steps.push({ key, nodeId: e.nodeId, iteration, blockType: null, status: "pending", attempt: 1, durationMs: null, metrics: null, text: "", logs: [], retries: 0 });
+      next.steps.push({ key, nodeId: e.nodeId, iteration, blockType: null, status: "pending", attempt: 1, durationMs: null, metrics: null, text: "", logs: [], retries: 0, failedAttempts: [] });
     }
     const step = next.steps[at]!;
     next.steps[at] = { ...step, ...change(step) };
@@ -166,12 +169,19 @@ export function advanceTimeline(state: TimelineState, events: readonly StreamEve
       case "node_complete":
         update(e, () => ({ status: "completed", output: e.output, durationMs: e.durationMs ?? null, metrics: e.metrics ?? null }));
         break;
-      case "node_error":
-        update(e, (s) => ({ status: "failed", attempt: e.attempt ?? s.attempt, error: e.error }));
+      case "node_error": {
+        const error = e.error;
+        update(e, (s) => {
+          const attempt = e.attempt ?? s.attempt;
+          return { status: "failed", attempt, error, failedAttempts: [...s.failedAttempts, { attempt, error }] };
+        });
         break;
-      case "node_retry":
-        update(e, (s) => ({ status: "running", attempt: e.nextAttempt, retries: s.retries + 1, error: e.error }));
+      }
+      case "node_retry": {
+        const error = e.error;
+        update(e, (s) => ({ status: "running", attempt: e.nextAttempt, retries: s.retries + 1, error, failedAttempts: [...s.failedAttempts, { attempt: e.attempt, error }] }));
         break;
+      }
       case "node_skipped":
         update(e, () => ({ status: "skipped", skippedReason: e.reason }));
         break;

@@ -25,6 +25,8 @@ export type BlockShellProps = Omit<ComponentPropsWithoutRef<"div">, "title"> & {
  * (LiveNode): icon, title and a one-line summary of its settings (model, URL, route count), its
  * input handle and its (named) output handles. Callers add their own classes, data attributes and
  * content below. Problems and statuses are badges, never inline text, so cards keep their size.
+ * Handles are named by `title` only: they are plain divs (no role), where aria-label is not allowed
+ * (axe: aria-prohibited-attr); the keyboard path to connecting is the "+" button beside each output.
  */
 export const BlockShell = memo(function BlockShell({ id, type, label, config, aside, badges, onAddAfter, className, children, ...rest }: BlockShellProps) {
   const outputs = useMemo(() => outputHandles(type, config), [type, config]);
@@ -33,7 +35,7 @@ export const BlockShell = memo(function BlockShell({ id, type, label, config, as
   return (
     <div {...rest} className={cn("relative w-56 rounded-lg border bg-card px-3 py-2 text-card-foreground shadow-sm", className)}>
       {acceptsInput(type) ? (
-        <Handle type="target" position={Position.Left} aria-label={`${title} input`} className="size-3! bg-muted-foreground!" />
+        <Handle type="target" position={Position.Left} title={`${title} input`} className="size-3! bg-muted-foreground!" />
       ) : null}
       <div className="flex items-start gap-2">
         <span className="mt-0.5 flex size-6 shrink-0 items-center justify-center rounded-md bg-muted text-muted-foreground">
@@ -59,7 +61,7 @@ export const BlockShell = memo(function BlockShell({ id, type, label, config, as
             return (
               <div key={handle.id ?? "__default"} className="relative flex h-4 items-center">
                 {handle.label ? <span className="mr-1 text-[11px] text-muted-foreground">{handle.label}</span> : null}
-                <Handle type="source" position={Position.Right} id={handle.id ?? undefined} aria-label={name} style={{ right: -13 }} className="size-3! bg-primary!" />
+                <Handle type="source" position={Position.Right} id={handle.id ?? undefined} title={name} style={{ right: -13 }} className="size-3! bg-primary!" />
                 {onAddAfter ? (
                   <button
                     type="button"

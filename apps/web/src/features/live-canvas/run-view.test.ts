@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { StepState } from "../executions/timeline-state";
-import { applyFlows, applyRuns, edgeFlow, elapsedMs, nodeRuns, runTotals, type BaseNode, type NodeRun, type RunStep } from "./run-view";
+import { applyFlows, applyRuns, edgeFlow, nodeRuns, runTotals, type BaseNode, type NodeRun, type RunStep } from "./run-view";
 
 const step = (nodeId: string, status: StepState["status"], extra: Partial<StepState> = {}): StepState => ({
   key: `${nodeId}#${extra.iteration ?? ""}`,
@@ -14,6 +14,7 @@ const step = (nodeId: string, status: StepState["status"], extra: Partial<StepSt
   text: "",
   logs: [],
   retries: 0,
+  failedAttempts: [],
   ...extra,
 });
 const iteration = (nodeId: string, i: number, status: StepState["status"], extra: Partial<StepState> = {}) =>
@@ -114,19 +115,5 @@ describe("applyRuns / applyFlows", () => {
     expect(edgeFlow(e, runs("completed", "completed"))).toBe("done");
     expect(edgeFlow(e, runs("running", "running"))).toBe("idle");
     expect(edgeFlow(e, runs("completed", "pending"))).toBe("idle");
-  });
-});
-
-describe("elapsedMs", () => {
-  const start = "2025-01-01T00:00:00.000Z";
-  const t0 = Date.parse(start);
-  it("ticks from the start while active and uses the recorded duration once ended", () => {
-    const run = { createdAt: start, startedAt: start, finishedAt: null, durationMs: null };
-    expect(elapsedMs(run, true, t0 + 1500)).toBe(1500);
-    expect(elapsedMs(run, true, null)).toBeNull();
-    expect(elapsedMs({ ...run, durationMs: 900 }, false, t0 + 5000)).toBe(900);
-    expect(elapsedMs({ ...run, finishedAt: "2025-01-01T00:00:02.000Z" }, false, null)).toBe(2000);
-    // A resumed run keeps its old duration in the row until it ends again: active ignores it.
-    expect(elapsedMs({ ...run, durationMs: 900 }, true, t0 + 5000)).toBe(5000);
   });
 });

@@ -2,6 +2,7 @@ import { and, asc, blockExecutions, eq, flows } from "@weft/db";
 import type { Actor, Deps } from "../../lib/context";
 import { parseInput } from "../../lib/validation";
 import { findExecution } from "./execution-access";
+import { loadTimings } from "./execution-timing";
 import { ExecutionIdInput } from "./schemas";
 
 const usd = (value: string | null) => (value == null ? null : Number(value));
@@ -19,6 +20,7 @@ export async function getExecution(deps: Deps, { actor, input }: { actor: Actor;
     .from(blockExecutions)
     .where(and(eq(blockExecutions.executionId, execution.id), eq(blockExecutions.workspaceId, actor.workspaceId)))
     .orderBy(asc(blockExecutions.startedAt), asc(blockExecutions.createdAt));
+  const timing = (await loadTimings(deps.db, { workspaceId: actor.workspaceId, executionIds: [execution.id] })).get(execution.id)!;
 
   return {
     id: execution.id,
@@ -44,6 +46,8 @@ export async function getExecution(deps: Deps, { actor, input }: { actor: Actor;
       tokens: execution.tokensIn + execution.tokensOut,
       costUsd: usd(execution.costUsd),
     },
+    /** Active and paused time (see RunTiming): what every page shows as the run's time. */
+    timing,
     blocks: blocks.map((b) => ({
       id: b.id,
       nodeId: b.nodeId,

@@ -46,3 +46,13 @@ export const ListExecutionEventsInput = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 export type ListExecutionEventsInput = z.infer<typeof ListExecutionEventsInput>;
+
+/** Several executions of the workspace at once (the list's bulk actions): 1 to 100 ids, repeats ignored. */
+export const ExecutionIdsInput = z.object({
+  executionIds: z
+    .array(z.uuid())
+    .min(1, "Select at least one execution")
+    .max(100, "At most 100 executions at once")
+    .transform((ids) => [...new Set(ids)]),
+});
+export type ExecutionIdsInput = z.infer<typeof ExecutionIdsInput>;

@@ -1,6 +1,8 @@
 import { createTRPCRouter, workspaceProcedure } from "../init";
 import { approveExecution } from "../../services/executions/approve-execution";
 import { cancelExecution } from "../../services/executions/cancel-execution";
+import { cancelExecutions } from "../../services/executions/cancel-executions";
+import { deleteExecutions } from "../../services/executions/delete-executions";
 import { getExecution } from "../../services/executions/get-execution";
 import { listExecutionEvents } from "../../services/executions/list-execution-events";
 import { listExecutions } from "../../services/executions/list-executions";
@@ -9,9 +11,11 @@ import { rejectExecution } from "../../services/executions/reject-execution";
 import { resumeExecution } from "../../services/executions/resume-execution";
 import { resumeFromFailedNode } from "../../services/executions/resume-from-failed-node";
 import { retryExecution } from "../../services/executions/retry-execution";
+import { retryExecutions } from "../../services/executions/retry-executions";
 import {
   DecideApprovalInput,
   ExecutionIdInput,
+  ExecutionIdsInput,
   ListExecutionEventsInput,
   ListExecutionsInput,
   StartExecutionInput,
@@ -43,4 +47,7 @@ export const executionsRouter = createTRPCRouter({
   resumeFromFailedNode: workspaceProcedure
     .input(ExecutionIdInput)
     .mutation(({ ctx, input }) => resumeFromFailedNode(ctx.deps, { actor: ctx.actor, input })),
+  cancelMany: workspaceProcedure.input(ExecutionIdsInput).mutation(({ ctx, input }) => cancelExecutions(ctx.deps, { actor: ctx.actor, input })),
+  retryMany: workspaceProcedure.input(ExecutionIdsInput).mutation(({ ctx, input }) => retryExecutions(ctx.deps, { actor: ctx.actor, input })),
+  deleteMany: workspaceProcedure.input(ExecutionIdsInput).mutation(({ ctx, input }) => deleteExecutions(ctx.deps, { actor: ctx.actor, input })),
 });
