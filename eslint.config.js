@@ -86,7 +86,7 @@ export default defineConfig(
       parserOptions: {
         projectService: {
           // Root-level config files that no tsconfig includes.
-          allowDefaultProject: ["*.js", "*.mjs", "apps/web/*.mjs"],
+          allowDefaultProject: ["*.js", "*.mjs", "apps/web/*.mjs", "packages/cli/bin/*.mjs"],
         },
         tsconfigRootDir: import.meta.dirname,
       },

@@ -10,3 +10,4 @@ export type { WorkspaceSummary } from "./services/workspaces/create-workspace";
 export type { ApiKeySummary } from "./services/api-keys/create-api-key";
 export { createScheduler, type Scheduler, type SchedulerOptions, type ScheduleTrigger, type TickResult } from "./services/schedules/scheduler";
 export type { ScheduleView } from "./services/schedules/schedule-view";
+export { loadRunVariables } from "./services/variables/load-run-variables";

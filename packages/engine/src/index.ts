@@ -8,4 +8,5 @@ export * from "./runtime/commands";
 export { createWeftEngine, type WeftEngineOptions } from "./create";
 export { inputForSchema, jsonSchemaProblem } from "./blocks";
 export { createGuardedFetch, type GuardedFetch } from "./http";
+export { MASK, createMasker, type Masker, type RunVariables } from "./runtime/mask";
 export { createSandbox, isSandboxError, type Sandbox } from "./sandbox";

@@ -14,6 +14,8 @@ export {
 export * from "./compile";
 export * from "./models";
 export * from "./templates";
+export * from "./file";
+export * from "./variables";
 export * from "./block-fields";
 export * from "./schema-to-fields";
 export * from "./status";

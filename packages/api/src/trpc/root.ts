@@ -10,6 +10,7 @@ import { decisionsRouter } from "./routers/decisions";
 import { membersRouter } from "./routers/members";
 import { patternsRouter } from "./routers/patterns";
 import { schedulesRouter } from "./routers/schedules";
+import { variablesRouter } from "./routers/variables";
 import { webhooksRouter } from "./routers/webhooks";
 import { workspacesRouter } from "./routers/workspaces";
 
@@ -24,6 +25,7 @@ export const appRouter = createTRPCRouter({
   blocks: blocksRouter,
   schedules: schedulesRouter,
   webhooks: webhooksRouter,
+  variables: variablesRouter,
   decisions: decisionsRouter,
   patterns: patternsRouter,
   analytics: analyticsRouter,

@@ -1,6 +1,7 @@
 import type { DbOrTx, FlowExecution, TriggerType } from "@weft/db";
 import type { Deps } from "../../lib/context";
 import { findFlow } from "../flows/find-flow";
+import { requireKnownVariables } from "../variables/require-known-variables";
 import { requireValidGraph } from "./execution-access";
 import { requireValidInput } from "./require-valid-input";
 import { resolveRunGraph } from "./resolve-run-graph";
@@ -37,6 +38,7 @@ export async function createRun(deps: Pick<Deps, "db" | "executions">, run: NewR
     ? { graph: { nodes: flow.nodes, edges: flow.edges }, flowVersionId: null }
     : await resolveRunGraph(db, { workspaceId: run.workspaceId, flow, version: run.version });
   requireValidInput(requireValidGraph(graph), run.input, run.inputAt);
+  await requireKnownVariables(db, { workspaceId: run.workspaceId, graph });
   return deps.executions.create(
     {
       workspaceId: run.workspaceId,
