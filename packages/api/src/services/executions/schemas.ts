@@ -1,6 +1,7 @@
+import { executionStatuses } from "@weft/flow";
 import { z } from "zod";
 
-const ExecutionStatus = z.enum(["pending", "running", "paused", "completed", "failed", "cancelled"]);
+const ExecutionStatus = z.enum(executionStatuses);
 const TriggerType = z.enum(["manual", "webhook", "schedule", "api"]);
 export const RunName = z.string().trim().min(1).max(200);
 export const RunTags = z.array(z.string().trim().toLowerCase().min(1).max(50).regex(/^[^,\s]+$/, "a tag has no spaces or commas")).max(20);
