@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@weft/db/testing";
 import { createTestEngine, edge, node } from "../src/testing";
 import { startFakeOpenAI } from "./fake-openai";
-import { seedFlow } from "./support";
+import { expectEventsFollowContract, seedFlow } from "./support";
 
 /** The AI block end to end: engine -> LLM gateway (guarded fetch) -> a fake OpenAI-compatible server. */
 let database: TestDatabase;
@@ -142,4 +142,8 @@ describe("ai block", () => {
     expect(error.message).toMatch(/^Connection "Local llama" \(127\.0\.0\.1:1\): /);
     expect(JSON.stringify(result.events)).not.toContain(SECRET);
   });
+});
+
+it("stores only events that follow the event contract (packages/flow)", async () => {
+  await expectEventsFollowContract(database.db);
 });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@weft/db/testing";
 import { cancelExecution, decideApproval, pauseExecution, resumeExecution, resumeFromFailure } from "../src";
 import { createTestEngine, edge, node } from "../src/testing";
-import { seedFlow } from "./support";
+import { expectEventsFollowContract, seedFlow } from "./support";
 
 let database: TestDatabase;
 let t: Awaited<ReturnType<typeof createTestEngine>>;
@@ -371,5 +371,29 @@ describe("engine scenarios", () => {
     expect(done.execution.output).toEqual({ approved: true, by: seed.userId, comment: "go" });
     expectContiguous(await t.store.events(id));
     await expect(decideApproval(t.store, { executionId: id, approved: false, by: null })).rejects.toThrow(/completed/);
+  });
+});
+
+describe("the event contract (packages/flow)", () => {
+  it("parses every event these scenarios stored, dropping nothing", async () => {
+    const seen = await expectEventsFollowContract(database.db);
+    // The scenarios above emit every type the engine writes today (the planned ones come later).
+    expect([...seen].sort()).toEqual(
+      [
+        "approval_requested",
+        "execution_cancelled",
+        "execution_complete",
+        "execution_error",
+        "execution_paused",
+        "execution_resumed",
+        "execution_start",
+        "node_complete",
+        "node_error",
+        "node_retry",
+        "node_skipped",
+        "node_start",
+        "node_stream",
+      ].sort(),
+    );
   });
 });

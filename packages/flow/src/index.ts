@@ -18,3 +18,5 @@ export * from "./file";
 export * from "./variables";
 export * from "./block-fields";
 export * from "./schema-to-fields";
+export * from "./status";
+export * from "./events";

@@ -62,7 +62,7 @@ function toResult(result: Awaited<ReturnType<typeof callModel>>): BlockResult {
     metrics: {
       tokensIn: result.usage.inputTokens,
       tokensOut: result.usage.outputTokens,
-      costUsd: result.costUsd === null ? null : result.costUsd.toFixed(8),
+      costUsd: result.costUsd,
       ttftMs: result.ttftMs === null ? null : Math.round(result.ttftMs),
       tokensPerSecond: result.tokensPerSecond,
     },

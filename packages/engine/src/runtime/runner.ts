@@ -131,7 +131,7 @@ export class ExecutionRunner {
         output: b.output,
         error: b.error,
         blockType: b.blockType,
-        metrics: { tokensIn: b.tokensIn, tokensOut: b.tokensOut, costUsd: b.costUsd, ttftMs: b.ttftMs, tokensPerSecond: b.tokensPerSecond },
+        metrics: { tokensIn: b.tokensIn, tokensOut: b.tokensOut, costUsd: b.costUsd == null ? null : Number(b.costUsd), ttftMs: b.ttftMs, tokensPerSecond: b.tokensPerSecond },
       });
     }
   }
@@ -313,7 +313,7 @@ export class ExecutionRunner {
       // Console output of user code goes in the same commit as the node's end, after its start.
       const withStart = (events: EventInput[]) => [
         ...(started ? [] : [startEvent]),
-        ...(logs.length > 0 ? [{ type: "node_stream", nodeId: node.id, ...at, logs }] : []),
+        ...(logs.length > 0 ? [{ type: "node_stream" as const, nodeId: node.id, ...at, logs }] : []),
         ...events,
       ];
       const settleStart = async () => {

@@ -18,6 +18,7 @@ import {
   type NotifyBus,
   type TriggerType,
 } from "@weft/db";
+import type { ExecutionEvent } from "@weft/flow";
 import { isTerminal, type BlockExecutionStatus, type ExecutionStatus } from "../core/status";
 import { LeaseLostError, TransitionRefusedError } from "./errors";
 
@@ -26,7 +27,8 @@ export const EVENTS_CHANNEL = "weft_execution_events";
 /** Channel waking idle workers: payload is an execution id (new, resumed, or with a command). */
 export const WORK_CHANNEL = "weft_execution_work";
 
-export type EventInput = { type: string } & Record<string, unknown>;
+/** An event to append: the typed union of packages/flow (`type` goes to its column, the rest to `data`). */
+export type EventInput = ExecutionEvent;
 
 export type BlockUpsert = {
   nodeId: string;
@@ -42,10 +44,14 @@ export type BlockUpsert = {
   durationMs?: number;
   tokensIn?: number | null;
   tokensOut?: number | null;
-  costUsd?: string | null;
+  /** USD; written to the `numeric` column as a fixed-point string (`usd()`). */
+  costUsd?: number | null;
   ttftMs?: number | null;
   tokensPerSecond?: number | null;
 };
+
+/** A USD amount for a `numeric(14,8)` column. */
+export const usd = (value: number | null | undefined) => (value == null ? null : value.toFixed(8));
 
 export type CommitInput = {
   executionId: string;
@@ -338,7 +344,7 @@ async function commitNodeEvents(db: Db, input: CommitInput, events: EventInput[]
       duration_ms: b.durationMs ?? null,
       tokens_in: b.tokensIn ?? null,
       tokens_out: b.tokensOut ?? null,
-      cost_usd: b.costUsd ?? null,
+      cost_usd: usd(b.costUsd),
       ttft_ms: b.ttftMs ?? null,
       tokens_per_second: b.tokensPerSecond ?? null,
     })),
@@ -375,7 +381,7 @@ async function upsertBlocks(tx: DbOrTx, executionId: string, workspaceId: string
         durationMs: b.durationMs ?? null,
         tokensIn: b.tokensIn ?? null,
         tokensOut: b.tokensOut ?? null,
-        costUsd: b.costUsd ?? null,
+        costUsd: usd(b.costUsd),
         ttftMs: b.ttftMs ?? null,
         tokensPerSecond: b.tokensPerSecond ?? null,
       })),

@@ -4,7 +4,8 @@ import { Search } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
-import { executionStatuses, triggerLabel, triggerTypes, type ExecutionStatus, type TriggerType } from "./format";
+import { executionStatuses, type ExecutionStatus } from "@weft/flow";
+import { triggerLabel, triggerTypes, type TriggerType } from "./format";
 import { defaultFilters, isFiltered, type ListFilters } from "./list-filters";
 import { statusLabel } from "./status-badge";
 

@@ -1,15 +1,9 @@
-/** Display helpers for executions: statuses, durations, tokens and cost. */
+/** Display helpers for executions: durations, tokens and cost (statuses and their predicates: `@weft/flow`). */
 
-export const executionStatuses = ["pending", "running", "paused", "completed", "failed", "cancelled"] as const;
-export type ExecutionStatus = (typeof executionStatuses)[number];
+import { isActive, isTerminal } from "@weft/flow";
+
 export const triggerTypes = ["manual", "webhook", "schedule", "api"] as const;
 export type TriggerType = (typeof triggerTypes)[number];
-
-const terminal: ReadonlySet<string> = new Set(["completed", "failed", "cancelled"]);
-/** Completed, failed or cancelled: nothing more will happen to the run. */
-export const isTerminal = (status: string) => terminal.has(status);
-/** Pending, running or paused: the run may still change. */
-export const isActive = (status: string) => !terminal.has(status);
 
 /**
  * The run's status to show: what its events say, unless the stream ended on a terminal event and the

@@ -56,9 +56,9 @@ describe("runTotals", () => {
     expect(runTotals(["a", "b", "c", "d"], runs, [], stored)).toEqual({ done: 2, total: 4, tokens: 99, costUsd: 1.5 });
   });
 
-  it("sums tokens and cost from step metrics (string or number), unknown when a step with tokens has no price", () => {
+  it("sums tokens and cost from step metrics, unknown when a step with tokens has no price", () => {
     const withMetrics = (metrics: RunStep["metrics"]): RunStep => ({ ...step("x", "completed"), metrics });
-    const priced = [withMetrics({ tokensIn: 10, tokensOut: 5, costUsd: "0.25" as unknown as number }), withMetrics({ tokensIn: 1, tokensOut: 1, costUsd: 0.5 })];
+    const priced = [withMetrics({ tokensIn: 10, tokensOut: 5, costUsd: 0.25 }), withMetrics({ tokensIn: 1, tokensOut: 1, costUsd: 0.5 })];
     expect(runTotals([], runs, priced, stored)).toMatchObject({ tokens: 17, costUsd: 0.75 });
     expect(runTotals([], runs, [...priced, withMetrics({ tokensIn: 3, tokensOut: 0, costUsd: null })], stored)).toMatchObject({ tokens: 20, costUsd: null });
     expect(runTotals([], runs, [withMetrics({})], stored)).toMatchObject({ tokens: 0, costUsd: 0 });

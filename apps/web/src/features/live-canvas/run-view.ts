@@ -92,7 +92,7 @@ export function runTotals(
     const used = (m.tokensIn ?? 0) + (m.tokensOut ?? 0);
     tokens += used;
     // Events carry the cost as a decimal string, stored rows as a number.
-    const stepCost = m.costUsd == null ? null : Number(m.costUsd);
+    const stepCost = m.costUsd ?? null;
     if (stepCost == null || Number.isNaN(stepCost)) {
       if (m.tokensIn != null || m.tokensOut != null) costKnown = false;
     } else cost += stepCost;

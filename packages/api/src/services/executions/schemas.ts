@@ -1,6 +1,7 @@
+import { executionStatuses } from "@weft/flow";
 import { z } from "zod";
 
-const ExecutionStatus = z.enum(["pending", "running", "paused", "completed", "failed", "cancelled"]);
+const ExecutionStatus = z.enum(executionStatuses);
 const TriggerType = z.enum(["manual", "webhook", "schedule", "api"]);
 
 export const StartExecutionInput = z.object({
