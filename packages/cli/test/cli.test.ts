@@ -71,7 +71,7 @@ describe("validate", SLOW, () => {
     expect(ok).toMatchObject({ code: 0, stdout: `ok.yaml: valid weft/v1 flow "Double it" (3 blocks)\n`.replace("ok.yaml", path.join(dir, "ok.yaml")) });
     const bad = await weft(["validate", write("bad.yaml", doubler.replace("type: function", "type: functoin"))]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain(`${path.join(dir, "bad.yaml")}:12:5: node "double" type:`);
+    expect(bad.stderr).toContain(`${path.join(dir, "bad.yaml")}:12:11: node "double" type:`);
     const asJson = await weft(["validate", "--json", path.join(dir, "bad.yaml")]);
     expect(JSON.parse(asJson.stdout)).toMatchObject({ ok: false, problems: [{ kind: "graph", nodeId: "double", field: "type" }] });
     const usage = await weft(["validate"]);
