@@ -24,6 +24,45 @@ const nodeGlobals = {
   structuredClone: "readonly",
 };
 
+// ---- Import rules (packages/engine/ARCHITECTURE.md, DESIGN.md section 2): the "never" list. ----
+const packagePatterns = (...names) => names.flatMap((name) => [name, `${name}/*`]);
+/** `no-restricted-imports` for these packages, by name and by relative path into their folders. */
+const forbid = (message, names, folders = []) => [
+  "error",
+  {
+    patterns: [
+      { group: packagePatterns(...names), message },
+      ...(folders.length ? [{ group: folders.map((f) => `**/${f}/**`), message }] : []),
+    ],
+  },
+];
+
+/** Client components (`"use client"`) of apps/web must not import the server packages. */
+const clientImportRule = {
+  meta: {
+    type: "problem",
+    docs: { description: 'forbid server-only packages in "use client" files' },
+    schema: [{ type: "object", properties: { packages: { type: "array", items: { type: "string" } } }, additionalProperties: false }],
+  },
+  create(context) {
+    const packages = context.options[0]?.packages ?? [];
+    const body = context.sourceCode.ast.body;
+    const isClient = body.some((node) => node.type === "ExpressionStatement" && node.directive === "use client");
+    if (!isClient) return {};
+    const check = (node, source) => {
+      const name = typeof source?.value === "string" ? source.value : null;
+      const hit = name && packages.find((p) => name === p || name.startsWith(`${p}/`));
+      if (hit) context.report({ node, message: `"use client" files must not import ${hit} (server-only: it would ship to the browser). Call the API instead.` });
+    };
+    return {
+      ImportDeclaration: (node) => check(node, node.source),
+      ExportNamedDeclaration: (node) => check(node, node.source),
+      ExportAllDeclaration: (node) => check(node, node.source),
+      ImportExpression: (node) => check(node, node.source),
+    };
+  },
+};
+
 export default defineConfig(
   globalIgnores([
     "**/node_modules/",
@@ -47,7 +86,7 @@ export default defineConfig(
       parserOptions: {
         projectService: {
           // Root-level config files that no tsconfig includes.
-          allowDefaultProject: ["*.js", "*.mjs", "apps/web/*.mjs"],
+          allowDefaultProject: ["*.js", "*.mjs", "apps/web/*.mjs", "packages/cli/bin/*.mjs"],
         },
         tsconfigRootDir: import.meta.dirname,
       },
@@ -102,5 +141,29 @@ export default defineConfig(
       // Tests cast loosely typed driver results (PGlite vs postgres.js) on purpose.
       "@typescript-eslint/no-unnecessary-type-assertion": "off",
     },
+  },
+  {
+    // The engine's pure core: no database (types included), no I/O.
+    files: ["packages/engine/src/core/**/*.ts"],
+    rules: { "no-restricted-imports": forbid("engine/core is pure: no @weft/db (its types come from @weft/flow)", ["@weft/db"], ["db"]) },
+  },
+  {
+    // The flow format is isomorphic and below everything: no database, no engine.
+    files: ["packages/flow/**/*.ts"],
+    rules: { "no-restricted-imports": forbid("@weft/flow is the bottom layer: it must not import @weft/db or @weft/engine", ["@weft/db", "@weft/engine"], ["db", "engine"]) },
+  },
+  {
+    // The API is framework-free: no Next.js, no web app, no Clerk's Next.js SDK.
+    files: ["packages/api/**/*.ts"],
+    rules: { "no-restricted-imports": forbid("@weft/api must not import Next.js, the web app or @clerk/nextjs", ["next", "@weft/web", "@clerk/nextjs"], ["apps/web"]) },
+  },
+  {
+    files: ["packages/db/**/*.ts"],
+    rules: { "no-restricted-imports": forbid("@weft/db must not import @weft/engine", ["@weft/engine"], ["engine"]) },
+  },
+  {
+    files: ["apps/web/**/*.{ts,tsx}"],
+    plugins: { weft: { rules: { "no-server-imports-in-client": clientImportRule } } },
+    rules: { "weft/no-server-imports-in-client": ["error", { packages: ["@weft/db", "@weft/engine"] }] },
   },
 );

@@ -79,13 +79,13 @@ export async function benchStream(label: string, handle: DatabaseHandle, print: 
       consume(
         body,
         (event) => {
-          if (typeof event.t === "number") latencies.push(performance.now() - event.t);
+          if (typeof event.delta === "string") latencies.push(performance.now() - Number(event.delta));
         },
         deadline,
       ),
     );
     for (let i = 0; i < LIVE_EVENTS; i++) {
-      await store.commit({ executionId: live, owner, leaseMs: 600_000, events: [{ type: "node_stream", nodeId: "bench", delta: "x", t: performance.now() }] });
+      await store.commit({ executionId: live, owner, leaseMs: 600_000, events: [{ type: "node_stream", nodeId: "bench", delta: String(performance.now()) }] });
       await sleep(COMMIT_EVERY_MS);
     }
     await store.commit({ executionId: live, owner, leaseMs: 600_000, events: [{ type: "execution_complete", output: null }] });

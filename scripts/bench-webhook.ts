@@ -8,12 +8,14 @@
  */
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import { performance } from "node:perf_hooks";
 import { serve } from "@hono/node-server";
 import { createNotifyBus, type DatabaseHandle } from "@weft/db";
 import { createGuardedFetch } from "@weft/engine";
 import { createTestEngine, edge, node } from "@weft/engine/testing";
 import { createLocalAuthenticator } from "../packages/api/src/auth/local";
+import { createArtifactSettings } from "../packages/api/src/lib/artifact-storage/settings";
 import type { Deps } from "../packages/api/src/lib/context";
 import { createSecretBox } from "../packages/api/src/lib/crypto";
 import { createRestApp } from "../packages/api/src/rest/app";
@@ -53,6 +55,8 @@ export async function benchWebhook(label: string, handle: DatabaseHandle, print:
     now: () => new Date(),
     sessionTtlMs: 3_600_000,
     signInLimit: { max: 10, windowMs: 900_000 },
+    // Not used by webhooks; a folder that is never written.
+    artifacts: createArtifactSettings({ dataDir: tmpdir(), maxBytes: 1, quotaBytes: 1 }),
   };
   const actor = { workspaceId: seed.workspaceId, role: "owner" as const, userId: null };
   const { path } = await configureWebhook(deps, {

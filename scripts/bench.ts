@@ -14,6 +14,7 @@ import { createTestEngine, edge, node } from "@weft/engine/testing";
 import { createSandbox } from "../packages/engine/src/sandbox";
 import { createExecutionStore } from "@weft/engine";
 import { seedFlow } from "../packages/engine/test/support";
+import { benchAnalytics } from "./bench-analytics";
 import { benchStream } from "./bench-stream";
 import { benchWebhook } from "./bench-webhook";
 
@@ -144,6 +145,8 @@ async function benchDatabase(label: string, handle: DatabaseHandle) {
   print(`${label}.linear_100_function_nodes.group_commit_speedup`, ungrouped.perNodeMs / perNode, "x");
   await benchStream(label, handle, print);
   await benchWebhook(label, handle, print);
+  // 1M block rows: on Postgres only (PGlite runs every statement on this thread; it is being replaced).
+  if (label === "postgres") await benchAnalytics(label, handle, print);
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-bench-"));

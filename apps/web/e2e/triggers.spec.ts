@@ -255,7 +255,7 @@ test("a viewer sees the webhook's settings and log but no controls to change it"
 });
 
 test.describe("schedules", () => {
-  // A browser in New York: the time zone select starts there, whatever the machine's zone.
+  // A browser in New York: the time zone field starts there, whatever the machine's zone.
   test.use({ timezoneId: "America/New_York" });
 
   test("an owner adds a schedule with a live preview of its next five runs, disables it and deletes it", async ({ page, playwright, baseURL }, testInfo) => {
@@ -281,7 +281,7 @@ test.describe("schedules", () => {
 
     // A valid one in Berlin: five runs, five minutes apart, shown in Berlin time; the error is gone.
     await cron.fill("*/5 * * * *");
-    await form.getByLabel("Time zone").selectOption("Europe/Berlin");
+    await form.getByLabel("Time zone").fill("Europe/Berlin");
     const runs = form.getByTestId("schedule-preview").locator("time");
     await expect(runs).toHaveCount(5);
     await expect(cron).not.toHaveAttribute("aria-invalid", "true");

@@ -12,6 +12,8 @@ export default clerkEnabled
   ? clerkMiddleware({ jwtKey: env.CLERK_JWT_KEY })
   : localAuthProxy;
 
+// Artifact uploads and downloads stay out of the proxy: Next buffers (and past 10 MB truncates) the
+// body of every request a proxy sees, and the REST app authenticates these requests itself.
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/v1/executions/[^/]+/artifacts).*)"],
 };

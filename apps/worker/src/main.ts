@@ -5,7 +5,7 @@
  * schedule scheduler (due schedules claimed with SKIP LOCKED, each slot recorded once). SIGTERM/SIGINT
  * stop claiming, hand the leases back, and exit.
  */
-import { createScheduler, createSecretBox, getConnectionSecret, resolveEncryptionKey } from "@weft/api";
+import { createScheduler, createSecretBox, getConnectionSecret, loadRunVariables, resolveEncryptionKey } from "@weft/api";
 import { connectDatabase, createNotifyBus, findMigrationsFolder, migrate } from "@weft/db";
 import { createWeftEngine } from "@weft/engine";
 import { parseEnv } from "./env";
@@ -36,8 +36,9 @@ const engine = await createWeftEngine({
   maxExecutions: env.WEFT_WORKER_CONCURRENCY,
   getConnection: async ({ workspaceId, connectionId }) => {
     const connection = await getConnectionSecret({ db: handle.db, secrets }, { workspaceId, connectionId });
-    return { provider: connection.provider, apiKey: connection.apiKey, baseUrl: connection.baseUrl };
+    return { name: connection.name, provider: connection.provider, apiKey: connection.apiKey, baseUrl: connection.baseUrl };
   },
+  getVariables: ({ workspaceId }) => loadRunVariables({ db: handle.db, secrets }, { workspaceId }),
   onError: (error) => console.error("[weft-worker] engine error", error),
 });
 await engine.start();

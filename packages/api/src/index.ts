@@ -10,3 +10,5 @@ export type { WorkspaceSummary } from "./services/workspaces/create-workspace";
 export type { ApiKeySummary } from "./services/api-keys/create-api-key";
 export { createScheduler, type Scheduler, type SchedulerOptions, type ScheduleTrigger, type TickResult } from "./services/schedules/scheduler";
 export type { ScheduleView } from "./services/schedules/schedule-view";
+export { createArtifactSettings } from "./lib/artifact-storage/settings";
+export { loadRunVariables } from "./services/variables/load-run-variables";

@@ -2,6 +2,11 @@ import { createNotifyBus } from "@weft/db";
 import { createTestDatabase, type TestDatabase } from "@weft/db/testing";
 import { createExecutionStore, createGuardedFetch } from "@weft/engine";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createDiskStorage } from "./lib/artifact-storage";
+import { DEFAULT_ARTIFACT_CONTENT_TYPES } from "./services/artifacts/content-types";
 import { createLocalAuthenticator } from "./auth/local";
 import type { Deps } from "./lib/context";
 import { createSecretBox } from "./lib/crypto";
@@ -26,6 +31,7 @@ export async function createTestApi(overrides: Partial<Deps> & Pick<RestOptions,
     },
   };
   const bus = createNotifyBus(database);
+  const artifactDir = mkdtempSync(path.join(tmpdir(), "weft-artifacts-"));
   const deps: Deps = {
     db: database.db,
     bus,
@@ -35,10 +41,20 @@ export async function createTestApi(overrides: Partial<Deps> & Pick<RestOptions,
     now: () => clock.now,
     sessionTtlMs: 24 * 3600 * 1000,
     signInLimit: { max: 5, windowMs: 15 * 60 * 1000 },
+    artifacts: {
+      storage: createDiskStorage(artifactDir),
+      maxBytes: 100 * 1024 * 1024,
+      quotaBytes: 1024 * 1024 * 1024,
+      allowedTypes: DEFAULT_ARTIFACT_CONTENT_TYPES,
+    },
     ...overrides,
   };
   const rest = createRestApp({ deps, authenticator: createLocalAuthenticator(deps), clientAddress: overrides.clientAddress });
-  return { database, deps, clock, rest, close: () => database.close() };
+  const close = async () => {
+    await database.close();
+    rmSync(artifactDir, { recursive: true, force: true });
+  };
+  return { database, deps, clock, rest, close };
 }
 
 /** A tRPC caller for a signed-in user (identity as the authenticator would produce it). */

@@ -4,7 +4,7 @@ import { and, asc, blockExecutions, count, eq, executionEvents, flowExecutions, 
 import type { ExecutionStatus } from "@weft/engine";
 import { createTestEngine, edge, node } from "@weft/engine/testing";
 import { callerFor, createTestApi, type TestApi } from "../src/testing";
-import { expectTrpcError, restClient, signUpUser, type ErrorBody, type SignedUpUser } from "./support";
+import { expectTrpcError, fieldOf, restClient, signUpUser, type ErrorBody, type SignedUpUser } from "./support";
 
 /**
  * Executions through tRPC and REST, with a REAL engine running on the same database: start (published
@@ -555,9 +555,88 @@ describe("actions", () => {
     const events = await t.store.events(executionId);
     expect(events.filter((e) => e.type === "node_complete" && e.data.nodeId === "a")).toHaveLength(1);
     expect(events.filter((e) => e.type === "node_complete" && e.data.nodeId === "b")).toHaveLength(1);
+    // The re-run is the failed node's next attempt; the failed attempt stays in the log.
+    expect(events.filter((e) => e.data.nodeId === "b" && ["node_start", "node_error", "node_complete"].includes(e.type)).map((e) => [e.type, e.data.attempt ?? null])).toEqual([
+      ["node_start", 1],
+      ["node_error", 1],
+      ["node_start", 2],
+      ["node_complete", null],
+    ]);
+    expect(done.blocks.find((b) => b.nodeId === "b")).toMatchObject({ status: "completed", attempt: 2, error: null });
 
     // Only a failed execution continues.
     await expectTrpcError(as(ownerA).executions.resumeFromFailedNode({ workspaceId: wsA, executionId }), "CONFLICT");
+  });
+});
+
+describe("bulk actions (the executions list's selection)", () => {
+  it("cancelMany cancels the runs still going and reports the ended ones; retryMany retries ended ones as new runs", async () => {
+    const slowFlow = await insertFlow(wsA, "Bulk slow", delayFlow(20_000));
+    const okFlow = await insertFlow(wsA, "Bulk ok", doubler());
+    const slow1 = (await as(ownerA).executions.start({ workspaceId: wsA, flowId: slowFlow, input: {} })).executionId;
+    const slow2 = (await as(ownerA).executions.start({ workspaceId: wsA, flowId: slowFlow, input: {} })).executionId;
+    const done = (await as(ownerA).executions.start({ workspaceId: wsA, flowId: okFlow, input: { n: 3 } })).executionId;
+    await waitFor(done, ["completed"]);
+
+    const cancelled = await as(ownerA).executions.cancelMany({ workspaceId: wsA, executionIds: [slow1, slow2, done, slow1] });
+    expect(cancelled.results).toEqual([
+      { executionId: slow1, ok: true, status: "cancelled" },
+      { executionId: slow2, ok: true, status: "cancelled" },
+      { executionId: done, ok: false, status: "completed", error: "Already completed" },
+    ]);
+    for (const id of [slow1, slow2]) await waitFor(id, ["cancelled"]);
+
+    const retried = await rest<{ results: Array<{ executionId: string; ok: boolean; retryExecutionId?: string }> }>("POST", "/api/v1/executions/bulk", {
+      headers: bearer(keyA),
+      body: { action: "retry", executionIds: [done, slow1] },
+    });
+    expect(retried.status, retried.text).toBe(200);
+    expect(retried.body.results.map((r) => [r.executionId, r.ok])).toEqual([
+      [done, true],
+      [slow1, true],
+    ]);
+    const again = await waitFor(retried.body.results[0]!.retryExecutionId!, ["completed", "failed"]);
+    expect(again.execution).toMatchObject({ status: "completed", output: { n: 6 }, retryOfExecutionId: done });
+    await as(ownerA).executions.cancel({ workspaceId: wsA, executionId: retried.body.results[1]!.retryExecutionId! });
+  });
+
+  it("deleteMany deletes ended runs with their steps and events; a run still going is a 409 and nothing is deleted", async () => {
+    const okFlow = await insertFlow(wsA, "Bulk delete", doubler());
+    const slowFlow = await insertFlow(wsA, "Bulk delete slow", delayFlow(20_000));
+    const a = (await as(ownerA).executions.start({ workspaceId: wsA, flowId: okFlow, input: { n: 1 } })).executionId;
+    const b = (await as(ownerA).executions.start({ workspaceId: wsA, flowId: okFlow, input: { n: 2 } })).executionId;
+    const running = (await as(ownerA).executions.start({ workspaceId: wsA, flowId: slowFlow, input: {} })).executionId;
+    await waitFor(a, ["completed"]);
+    await waitFor(b, ["completed"]);
+    await waitForEvent(running, "node_start", "wait");
+
+    const refused = await rest<ErrorBody>("POST", "/api/v1/executions/bulk", { headers: bearer(keyA), body: { action: "delete", executionIds: [a, running] } });
+    expect(refused.status, refused.text).toBe(409);
+    expect(refused.body.error.message).toContain(running.slice(0, 8));
+    expect(refused.body.error.message).toContain("running");
+    const single = await rest<ErrorBody>("DELETE", `/api/v1/executions/${running}`, { headers: bearer(keyA) });
+    expect(single.status, single.text).toBe(409);
+    expect((await t.store.load(a))?.execution.status).toBe("completed");
+
+    expect(await as(ownerA).executions.deleteMany({ workspaceId: wsA, executionIds: [a, b] })).toEqual({ deleted: [a, b] });
+    for (const id of [a, b]) {
+      expect(await t.store.load(id)).toBeNull();
+      expect(await t.store.events(id)).toEqual([]);
+      const [blocks] = await api.deps.db.select({ n: count() }).from(blockExecutions).where(eq(blockExecutions.executionId, id));
+      expect(blocks!.n).toBe(0);
+    }
+    await expectTrpcError(as(ownerA).executions.byId({ workspaceId: wsA, executionId: a }), "NOT_FOUND");
+    await as(ownerA).executions.cancel({ workspaceId: wsA, executionId: running });
+    await waitFor(running, ["cancelled"]);
+    const gone = await rest<{ deleted: string[] }>("DELETE", `/api/v1/executions/${running}`, { headers: bearer(keyA) });
+    expect([gone.status, gone.body.deleted]).toEqual([200, [running]]);
+  });
+
+  it("an empty or oversized selection is a 400 naming executionIds", async () => {
+    for (const executionIds of [[], Array.from({ length: 101 }, () => randomUUID())]) {
+      const error = await expectTrpcError(as(ownerA).executions.deleteMany({ workspaceId: wsA, executionIds }), "BAD_REQUEST");
+      expect(fieldOf(error)).toBe("executionIds");
+    }
   });
 });
 
@@ -601,6 +680,9 @@ describe("roles and tenancy", () => {
     ["reject", (c) => c.executions.reject({ workspaceId: ws(), executionId: waiting })],
     ["retry", (c) => c.executions.retry({ workspaceId: ws(), executionId: failed })],
     ["resumeFromFailedNode", (c) => c.executions.resumeFromFailedNode({ workspaceId: ws(), executionId: failed })],
+    ["cancelMany", (c) => c.executions.cancelMany({ workspaceId: ws(), executionIds: [waiting] })],
+    ["retryMany", (c) => c.executions.retryMany({ workspaceId: ws(), executionIds: [failed] })],
+    ["deleteMany", (c) => c.executions.deleteMany({ workspaceId: ws(), executionIds: [failed] })],
   ];
 
   it.each(trpcCalls(() => wsA).map(([name, call]) => [`${name}(workspace A)`, call] as const))("B's owner, tRPC %s -> NOT_FOUND, nothing changed", async (_name, call) => {
@@ -629,8 +711,10 @@ describe("roles and tenancy", () => {
     ...["cancel", "pause", "resume", "approve", "reject"].map((a): [string, string, unknown?] => ["POST", `/api/v1/executions/${waiting}/${a}`]),
     ["POST", `/api/v1/executions/${failed}/retry`],
     ["POST", `/api/v1/executions/${failed}/resume-from-failed-node`],
+    ...(["cancel", "retry", "delete"] as const).map((action): [string, string, unknown?] => ["POST", "/api/v1/executions/bulk", { action, executionIds: [waiting, failed] }]),
+    ["DELETE", `/api/v1/executions/${failed}`],
   ];
-  it("B's API key and B's session (even selecting A) get 404 on every route, nothing changed", async () => {
+  it("B's API key and B's session (even selecting A) get 404 on every route, nothing changed", { timeout: 120_000 }, async () => {
     const callers: Array<Record<string, string>> = [bearer(keyB), { ...bearer(keyB), "x-weft-workspace": wsA }, { cookie: ownerB.cookie }, { cookie: ownerB.cookie, "x-weft-workspace": wsA }];
     for (const headers of callers) {
       for (const [method, path, body] of restCalls()) {
@@ -644,7 +728,7 @@ describe("roles and tenancy", () => {
     }
   });
 
-  it("a viewer reads but every action is 403 (tRPC and REST), nothing changed", async () => {
+  it("a viewer reads but every action is 403 (tRPC and REST), nothing changed", { timeout: 120_000 }, async () => {
     const v = as(viewerA);
     expect(await v.executions.byId({ workspaceId: wsA, executionId: waiting })).toMatchObject({ status: "paused" });
     for (const [name, call] of trpcCalls(() => wsA).filter(([name]) => name !== "byId" && name !== "events")) {
@@ -654,12 +738,29 @@ describe("roles and tenancy", () => {
         });
       });
     }
-    for (const [method, path, body] of restCalls().filter(([method]) => method === "POST")) {
+    for (const [method, path, body] of restCalls().filter(([method]) => method !== "GET")) {
       await withoutChangingA(async () => {
         const answer = await rest(method, path, { headers: { cookie: viewerA.cookie, "x-weft-workspace": wsA }, body });
         expect(answer.status, `${method} ${path}: ${answer.text}`).toBe(403);
       });
     }
+  });
+
+  it("a bulk action mixing B's own execution with one of A's is a 404 naming A's id; B's is not touched either", async () => {
+    const mine = await insertFlow(wsB, "B's slow", delayFlow(20_000));
+    const own = (await as(ownerB).executions.start({ workspaceId: wsB, flowId: mine, input: {} })).executionId;
+    await withoutChangingA(async () => {
+      for (const call of [
+        () => as(ownerB).executions.cancelMany({ workspaceId: wsB, executionIds: [own, waiting] }),
+        () => as(ownerB).executions.deleteMany({ workspaceId: wsB, executionIds: [own, failed] }),
+        () => as(ownerB).executions.retryMany({ workspaceId: wsB, executionIds: [own, failed] }),
+      ]) {
+        const error = await expectTrpcError(call(), "NOT_FOUND");
+        expect(fieldOf(error)).toBe("executionIds.1");
+      }
+    });
+    expect((await as(ownerB).executions.byId({ workspaceId: wsB, executionId: own })).status).not.toBe("cancelled");
+    await as(ownerB).executions.cancel({ workspaceId: wsB, executionId: own });
   });
 
   it("control: A's owner can act on the very same ids", async () => {

@@ -206,6 +206,25 @@ describe("schedules through tRPC", () => {
     }
   });
 
+  it("the input is checked against the Start block's input schema when saved: 400 naming input.<field>, nothing written", async () => {
+    const flowId = await createFlow("Region input", regionFlow);
+    const m = as(memberA);
+    for (const input of [undefined, null, {}, { region: 7 }]) {
+      const error = await unchanged(() => expectTrpcError(m.schedules.create({ workspaceId: wsA, flowId, cron: "0 * * * *", input }), "BAD_REQUEST"));
+      expect(fieldOf(error), error.message).toBe("input.region");
+      expect(error.message).toContain("input.region");
+    }
+    const created = await m.schedules.create({ workspaceId: wsA, flowId, cron: "0 * * * *", input: { region: "eu" } });
+    const error = await unchanged(() => expectTrpcError(m.schedules.update({ workspaceId: wsA, scheduleId: created.id, input: { country: "de" } }), "BAD_REQUEST"));
+    expect(fieldOf(error)).toBe("input.region");
+    // A cron change alone does not re-check (the input did not change); a new valid input saves.
+    expect((await m.schedules.update({ workspaceId: wsA, scheduleId: created.id, cron: "5 * * * *" })).cron).toBe("5 * * * *");
+    expect((await m.schedules.update({ workspaceId: wsA, scheduleId: created.id, input: { region: "us" } })).input).toEqual({ region: "us" });
+    const rest400 = await rest("POST", `/api/v1/flows/${flowId}/schedules`, { headers: bearer(keyA), body: { cron: "0 * * * *", input: { region: 1 } } });
+    expectRestError(rest400, 400, "BAD_REQUEST");
+    expect((rest400.body as ErrorBody).error.path).toBe("input.region");
+  });
+
   it("viewers read (list, preview, slots); creating, changing and deleting needs a member", async () => {
     const flowId = await createFlow("Viewer", simpleFlow);
     const schedule = await as(memberA).schedules.create({ workspaceId: wsA, flowId, cron: "0 0 * * *" });
@@ -520,8 +539,10 @@ describe("overlap: a slot that comes while the schedule's previous run is still 
 describe("failed slots", () => {
   it("a run that cannot be created is a failed slot with the reason; the schedule goes on", async () => {
     setClock("2030-04-01T08:59:30Z");
-    const flowId = await createFlow("Needs a region", regionFlow);
+    // Saved while the flow needed no input; the flow gained a required field afterwards.
+    const flowId = await createFlow("Needs a region", simpleFlow);
     const schedule = await as(memberA).schedules.create({ workspaceId: wsA, flowId, cron: "0 * * * *" });
+    await as(ownerA).flows.update({ workspaceId: wsA, flowId, version: 1, ...(regionFlow as { nodes: never[]; edges: never[] }) });
     const [failed] = (await tickAt("2030-04-01T09:00:00Z", schedule.id)).slots;
     expect(failed).toMatchObject({ outcome: "failed", executionId: null });
     expect(failed!.error).toMatch(/input\.region/);

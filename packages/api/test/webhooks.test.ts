@@ -322,7 +322,7 @@ describe("idempotency", () => {
 
   it("does not use up a key on a request that started nothing (invalid input)", async () => {
     const strict: Graph = {
-      nodes: [node("in", "source", { inputSchema: { type: "object", required: ["trigger"], properties: { trigger: { type: "object", properties: { body: { type: "object", required: ["id"] } } } } } }), node("out", "sink")],
+      nodes: [node("in", "source", { inputSchema: { type: "object", required: ["id"] } }), node("out", "sink")],
       edges: [edge("in", "out")],
     };
     const { flowId, path } = await hooked(strict);
@@ -332,6 +332,61 @@ describe("idempotency", () => {
     const fixed = await send(path, { body: JSON.stringify({ id: 1 }), headers: { "webhook-id": "evt_bad" } });
     expect(fixed.status, fixed.text).toBe(202);
     expect(await executionsOf(flowId)).toHaveLength(1);
+  });
+});
+
+const nodeOf = (graph: Graph, id: string) => graph.nodes.find((n) => (n as { id: string }).id === id) as { data: { config: { inputSchema?: unknown } } };
+
+describe("the Start block's input schema", () => {
+  /** A flow written for manual input `{ n }`: the webhook's body fields are its input too. */
+  const doubler: Graph = {
+    nodes: [
+      node("in", "source", { inputSchema: { type: "object", required: ["n"], properties: { n: { type: "number" } } } }),
+      node("double", "function", { code: "return { doubled: input.n * 2, via: input.trigger.type, body: input.trigger.body };" }),
+      node("out", "sink"),
+    ],
+    edges: [edge("in", "double"), edge("double", "out")],
+  };
+
+  it("checks the body against it: 400 naming body.<field> and nothing started; a matching body runs the same flow a manual run does", async () => {
+    const { flowId, path } = await hooked(doubler);
+    // The panel reads the schema bodies are checked against, to show a body that passes.
+    expect((await callerFor(api.deps, owner.user).webhooks.get({ workspaceId: ws, flowId })).inputSchema).toEqual(nodeOf(doubler, "in").data.config.inputSchema);
+    const missing = await send(path, { body: JSON.stringify({ m: 1 }) });
+    expect(missing.status, missing.text).toBe(400);
+    expect((missing.body as ErrorBody).error).toMatchObject({ code: "BAD_REQUEST", path: "body.n" });
+    expect((missing.body as ErrorBody).error.message).toContain("body.n");
+    const wrongType = await send(path, { body: JSON.stringify({ n: "21" }) });
+    expect([wrongType.status, (wrongType.body as ErrorBody).error.path]).toEqual([400, "body.n"]);
+    const text = await send(path, { body: "21", contentType: "text/plain" });
+    expect([text.status, (text.body as ErrorBody).error.path]).toEqual([400, "body.n"]);
+    expect(await executionsOf(flowId)).toHaveLength(0);
+
+    const ok = await send(path, { body: JSON.stringify({ n: 21 }) });
+    expect(ok.status, ok.text).toBe(202);
+    const done = await t.waitFor((ok.body as Accepted).executionId, ["completed", "failed"]);
+    expect(done.execution.status).toBe("completed");
+    expect(done.execution.output).toEqual({ doubled: 42, via: "webhook", body: { n: 21 } });
+    expect(done.execution.input).toMatchObject({ n: 21, trigger: { type: "webhook", body: { n: 21 } } });
+
+    // A manual run of the same flow reads the same field.
+    const manual = await callerFor(api.deps, owner.user).executions.start({ workspaceId: ws, flowId, input: { n: 5, trigger: { type: "manual" } } });
+    const manualDone = await t.waitFor(manual.executionId, ["completed", "failed"]);
+    expect(manualDone.execution.output).toMatchObject({ doubled: 10 });
+  });
+
+  it("applies additionalProperties: false to the body only, never to the trigger", async () => {
+    const closed: Graph = {
+      nodes: [node("in", "source", { inputSchema: { type: "object", additionalProperties: false, properties: { n: { type: "number" } } } }), node("out", "sink")],
+      edges: [edge("in", "out")],
+    };
+    const { path } = await hooked(closed);
+    const ok = await send(path, { body: JSON.stringify({ n: 1 }) });
+    expect(ok.status, ok.text).toBe(202);
+    expect((await t.waitFor((ok.body as Accepted).executionId, ["completed", "failed"])).execution.status).toBe("completed");
+    const extra = await send(path, { body: JSON.stringify({ n: 1, x: 2 }) });
+    expect(extra.status, extra.text).toBe(400);
+    expect((extra.body as ErrorBody).error.message).toContain("body");
   });
 });
 

@@ -5,9 +5,9 @@ import { createDatabase, migrate, type DatabaseHandle } from "../src";
 import { withDatabase } from "../src/testing";
 
 const expectedTables = [
-  "api_keys", "artifacts", "audit_log", "block_executions", "block_test_runs", "blocks", "comments",
-  "connections", "decisions", "execution_events", "flow_executions", "flow_versions", "flows",
-  "rate_limits", "schedule_slots", "schedules", "sessions", "users", "webhook_invocations", "webhooks", "workspace_members",
+  "analytics_failures", "analytics_latency", "analytics_node_hours", "api_keys", "artifacts", "audit_log", "block_executions", "block_test_runs", "blocks", "comments",
+  "connections", "decision_categories", "decisions", "execution_events", "flow_executions", "flow_versions", "flows",
+  "patterns", "rate_limits", "schedule_slots", "schedules", "sessions", "users", "webhook_invocations", "webhooks", "workspace_members",
   "workspaces",
 ];
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@weft/db/testing";
 import { createTestEngine, edge, node } from "../src/testing";
 import { startFakeOpenAI } from "./fake-openai";
-import { seedFlow } from "./support";
+import { expectEventsFollowContract, seedFlow } from "./support";
 
 /** The AI block end to end: engine -> LLM gateway (guarded fetch) -> a fake OpenAI-compatible server. */
 let database: TestDatabase;
@@ -10,6 +10,8 @@ let fake: Awaited<ReturnType<typeof startFakeOpenAI>>;
 let t: Awaited<ReturnType<typeof createTestEngine>>;
 let seed: Awaited<ReturnType<typeof seedFlow>>;
 const CONNECTION = "6f1d7c1e-4a1b-4c55-9a55-2f6a3a7e9b10";
+/** A connection whose base URL has a port no socket can use: undici says only "bad port". */
+const BAD_PORT = "0b7e5f3c-2d1e-4f4a-8b6c-1a2b3c4d5e6f";
 const SECRET = "sk-test-never-leaks-123";
 
 beforeAll(async () => {
@@ -17,6 +19,7 @@ beforeAll(async () => {
   fake = await startFakeOpenAI();
   t = await createTestEngine(database, {
     getConnection: async ({ connectionId }) => {
+      if (connectionId === BAD_PORT) return { name: "Local llama", provider: "openai_compatible", apiKey: SECRET, baseUrl: "http://127.0.0.1:1/v1" };
       if (connectionId !== CONNECTION) throw new Error("Connection not found");
       return { provider: "openai_compatible", apiKey: SECRET, baseUrl: fake.url };
     },
@@ -130,4 +133,17 @@ describe("ai block", () => {
     expect(result.events.filter((e) => e.type === "node_retry")).toHaveLength(0);
     expect(JSON.stringify(result.events) + JSON.stringify(result.execution.error)).not.toContain(SECRET);
   });
+
+  it("a network failure names the connection and the host it called", async () => {
+    const result = await runToEnd(aiFlow({ model: "gpt-4o-mini", connectionId: BAD_PORT }), { text: "x" });
+    expect(result.execution.status).toBe("failed");
+    const error = result.execution.error as { code: string; message: string; nodeId: string };
+    expect(error).toMatchObject({ code: "LLM_NETWORK", nodeId: "ask" });
+    expect(error.message).toMatch(/^Connection "Local llama" \(127\.0\.0\.1:1\): /);
+    expect(JSON.stringify(result.events)).not.toContain(SECRET);
+  });
+});
+
+it("stores only events that follow the event contract (packages/flow)", async () => {
+  await expectEventsFollowContract(database.db);
 });

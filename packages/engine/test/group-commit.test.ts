@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@weft/db/testing";
 import { createTestEngine, edge, node } from "../src/testing";
-import { seedFlow } from "./support";
+import { expectEventsFollowContract, seedFlow } from "./support";
 
 // Group commit: completions of quick blocks (function, router, ...) that queue up while more quick
 // blocks run share one store call. The events must stay exactly as without it: contiguous, in order,
@@ -87,4 +87,8 @@ describe("group commit of quick blocks", () => {
       await t.engine.stop();
     }
   });
+});
+
+it("stores only events that follow the event contract (packages/flow)", async () => {
+  await expectEventsFollowContract(database.db);
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@weft/db/testing";
 import { createTestEngine, edge, node } from "../src/testing";
-import { seedFlow } from "./support";
+import { expectEventsFollowContract, seedFlow } from "./support";
 
 /** Runaway limits: each is a clear failure naming the limit, never a silent truncation. */
 let database: TestDatabase;
@@ -49,4 +49,8 @@ describe("runaway limits", () => {
     expect(events.length).toBeLessThanOrEqual(42);
     expect(events.at(-1)?.type).toBe("execution_error");
   });
+});
+
+it("stores only events that follow the event contract (packages/flow)", async () => {
+  await expectEventsFollowContract(database.db);
 });

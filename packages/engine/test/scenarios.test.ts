@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@weft/db/testing";
 import { cancelExecution, decideApproval, pauseExecution, resumeExecution, resumeFromFailure } from "../src";
 import { createTestEngine, edge, node } from "../src/testing";
-import { seedFlow } from "./support";
+import { expectEventsFollowContract, seedFlow } from "./support";
 
 let database: TestDatabase;
 let t: Awaited<ReturnType<typeof createTestEngine>>;
@@ -300,6 +300,18 @@ describe("engine scenarios", () => {
       expect(result.execution.error).toMatchObject({ code: "HTTP_STATUS", nodeId: "call" });
       expect(requests).toHaveLength(1);
     });
+
+    it("a network failure names the method and the host it called (not the whole URL)", async () => {
+      const graph = {
+        nodes: [node("in", "source"), node("call", "http", { method: "POST", url: "http://127.0.0.1:1/hook?token=abc" }), node("out", "sink")],
+        edges: [edge("in", "call"), edge("call", "out")],
+      };
+      const result = await runToEnd(graph);
+      expect(result.execution.status).toBe("failed");
+      const error = result.execution.error as { message: string };
+      expect(error.message).toMatch(/^POST 127\.0\.0\.1:1: /);
+      expect(error.message).not.toContain("token=abc");
+    });
   });
 
   it("cancels a running execution from another process within a second", async () => {
@@ -359,5 +371,29 @@ describe("engine scenarios", () => {
     expect(done.execution.output).toEqual({ approved: true, by: seed.userId, comment: "go" });
     expectContiguous(await t.store.events(id));
     await expect(decideApproval(t.store, { executionId: id, approved: false, by: null })).rejects.toThrow(/completed/);
+  });
+});
+
+describe("the event contract (packages/flow)", () => {
+  it("parses every event these scenarios stored, dropping nothing", async () => {
+    const seen = await expectEventsFollowContract(database.db);
+    // The scenarios above emit every type the engine writes today (the planned ones come later).
+    expect([...seen].sort()).toEqual(
+      [
+        "approval_requested",
+        "execution_cancelled",
+        "execution_complete",
+        "execution_error",
+        "execution_paused",
+        "execution_resumed",
+        "execution_start",
+        "node_complete",
+        "node_error",
+        "node_retry",
+        "node_skipped",
+        "node_start",
+        "node_stream",
+      ].sort(),
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@weft/db/testing";
-import { createNotifyBus, executionEvents, eq, flowExecutions, sql } from "@weft/db";
+import { blockExecutionStatus, createNotifyBus, executionEvents, executionStatus, eq, flowExecutions, sql } from "@weft/db";
+import { blockExecutionStatuses, executionStatuses } from "@weft/flow";
 import { createExecutionStore, EVENTS_CHANNEL, type ExecutionStore } from "../src/store/execution-store";
 import { LeaseLostError, TransitionRefusedError } from "../src/store/errors";
 import { seedFlow } from "./support";
@@ -27,7 +28,7 @@ describe("execution store", () => {
     const [claimed] = await store.claim({ owner: "w1", leaseMs: 5000, onlyId: execution.id });
     expect(claimed?.id).toBe(execution.id);
     const a = await store.commit({ executionId: execution.id, owner: "w1", from: ["pending"], to: "running", events: [{ type: "execution_start" }] });
-    const b = await store.commit({ executionId: execution.id, owner: "w1", events: [{ type: "node_start", nodeId: "x" }, { type: "node_complete", nodeId: "x" }] });
+    const b = await store.commit({ executionId: execution.id, owner: "w1", events: [{ type: "node_start", nodeId: "x", blockType: "function", attempt: 1 }, { type: "node_complete", nodeId: "x", output: null }] });
     expect([a.firstIndex, a.lastIndex, b.firstIndex, b.lastIndex]).toEqual([0, 0, 1, 2]);
     const rows = await database.db.select().from(executionEvents).where(eq(executionEvents.executionId, execution.id));
     expect(rows.map((r) => [r.eventIndex, r.type])).toEqual([[0, "execution_start"], [1, "node_start"], [2, "node_complete"]]);
@@ -66,9 +67,9 @@ describe("execution store", () => {
     const [winner] = await store.claim({ owner: "winner", leaseMs: 5000, onlyId: execution.id });
     expect(winner?.leaseOwner).toBe("winner");
     // The old owner and the losers cannot write any more.
-    await expect(store.commit({ executionId: execution.id, owner: "old", events: [{ type: "node_start" }] })).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(store.commit({ executionId: execution.id, owner: "old", events: [{ type: "node_start", nodeId: "x", blockType: "function", attempt: 1 }] })).rejects.toBeInstanceOf(LeaseLostError);
     expect(await store.heartbeat({ executionId: execution.id, owner: "a0", leaseMs: 1000 })).toEqual({ ok: false });
-    await store.commit({ executionId: execution.id, owner: "winner", events: [{ type: "node_start" }] });
+    await store.commit({ executionId: execution.id, owner: "winner", events: [{ type: "node_start", nodeId: "x", blockType: "function", attempt: 1 }] });
     const events = await store.events(execution.id);
     expect(events.map((e) => e.index)).toEqual([0, 1]);
   });
@@ -78,4 +79,9 @@ describe("execution store", () => {
     expect(await store.claim({ owner: "w1", leaseMs: 5000, onlyId: execution.id })).toHaveLength(1);
     expect(await store.claim({ owner: "w2", leaseMs: 5000, onlyId: execution.id })).toHaveLength(0);
   });
+});
+
+it("keeps the database's status enums equal to the status lists of packages/flow", () => {
+  expect(executionStatus.enumValues).toEqual([...executionStatuses]);
+  expect(blockExecutionStatus.enumValues).toEqual([...blockExecutionStatuses]);
 });

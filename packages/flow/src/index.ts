@@ -14,5 +14,10 @@ export {
 export * from "./compile";
 export * from "./models";
 export * from "./templates";
+export * from "./rerun-plan";
+export * from "./file";
+export * from "./variables";
 export * from "./block-fields";
 export * from "./schema-to-fields";
+export * from "./status";
+export * from "./events";

@@ -142,6 +142,14 @@ export const RetryPolicy = z
 export type RetryPolicy = z.infer<typeof RetryPolicy>;
 export type RetryPolicyInput = z.input<typeof RetryPolicy>;
 
+/**
+ * What a node does once its retries are spent (DESIGN.md 4.2): `stop` the run (default), `continue`
+ * with `{ error }` as its output, or `route` to its `error` handle. Part of the format; the engine acts
+ * on it with the resilience issue (15); until then every failure stops the run.
+ */
+export const OnFailure = z.enum(["stop", "continue", "route"]);
+export type OnFailure = z.infer<typeof OnFailure>;
+
 export const FlowNodeData = z.object({
   label: z.string().max(200).optional(),
   phase: z.string().max(200).optional(),
@@ -150,6 +158,7 @@ export const FlowNodeData = z.object({
   retry: RetryPolicy.optional(),
   /** Time limit of one attempt of the whole step, in ms. */
   timeoutMs: z.number().int().positive().optional(),
+  onFailure: OnFailure.optional(),
 });
 export type FlowNodeData = z.infer<typeof FlowNodeData>;
 

@@ -180,7 +180,7 @@ const fanOutEnrichment: FlowTemplate = {
           inputSchema: {
             type: "object",
             properties: {
-              emails: { type: "array", items: { type: "string" }, minItems: 1, description: "The email addresses to enrich" },
+              emails: { type: "array", items: { type: "string" }, minItems: 1, description: "The email addresses to enrich." },
             },
             required: ["emails"],
           },

@@ -58,6 +58,8 @@ export const flowProblemCodes = [
   "unknown_node_reference",
   /** A template names a node that is not guaranteed to have run before this one. */
   "reference_not_upstream",
+  /** A template uses `{{ env.NAME }}` and the workspace has no variable NAME (checked by the API). */
+  "unknown_variable",
 ] as const;
 export type FlowProblemCode = (typeof flowProblemCodes)[number];
 

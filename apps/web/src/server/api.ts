@@ -4,7 +4,7 @@ import {
   createLocalAuthenticator,
   type Authenticator,
 } from "@weft/api/auth";
-import { createSecretBox, resolveEncryptionKey, type Deps } from "@weft/api";
+import { createArtifactSettings, createSecretBox, resolveEncryptionKey, type Deps } from "@weft/api";
 import { createRestApp } from "@weft/api/rest";
 import { createNotifyBus } from "@weft/db";
 import { createExecutionStore, createGuardedFetch } from "@weft/engine";
@@ -37,6 +37,21 @@ async function build(): Promise<WeftApi> {
     now: () => new Date(),
     sessionTtlMs: env.WEFT_SESSION_TTL_HOURS * 3600 * 1000,
     signInLimit: { max: 10, windowMs: 15 * 60 * 1000 },
+    artifacts: createArtifactSettings({
+      dataDir,
+      maxBytes: env.WEFT_ARTIFACT_MAX_BYTES,
+      quotaBytes: env.WEFT_ARTIFACT_QUOTA_BYTES,
+      contentTypes: env.WEFT_ARTIFACT_CONTENT_TYPES,
+      s3: {
+        bucket: env.WEFT_S3_BUCKET,
+        region: env.WEFT_S3_REGION,
+        endpoint: env.WEFT_S3_ENDPOINT,
+        accessKeyId: env.WEFT_S3_ACCESS_KEY_ID,
+        secretAccessKey: env.WEFT_S3_SECRET_ACCESS_KEY,
+        forcePathStyle: env.WEFT_S3_FORCE_PATH_STYLE === undefined ? undefined : env.WEFT_S3_FORCE_PATH_STYLE === "true",
+        prefix: env.WEFT_S3_PREFIX,
+      },
+    }),
   };
   const authenticator =
     clerkEnabled && env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY && env.CLERK_SECRET_KEY

@@ -1,5 +1,5 @@
 import "server-only";
-import { createScheduler, getConnectionSecret } from "@weft/api";
+import { createScheduler, getConnectionSecret, loadRunVariables } from "@weft/api";
 import { createNotifyBus } from "@weft/db";
 import { createWeftEngine, type Engine } from "@weft/engine";
 import { getApi } from "./api";
@@ -31,8 +31,9 @@ async function start(): Promise<Engine> {
     http: { allowHosts: env.WEFT_HTTP_ALLOW_HOSTS },
     getConnection: async ({ workspaceId, connectionId }) => {
       const connection = await getConnectionSecret(deps, { workspaceId, connectionId });
-      return { provider: connection.provider, apiKey: connection.apiKey, baseUrl: connection.baseUrl };
+      return { name: connection.name, provider: connection.provider, apiKey: connection.apiKey, baseUrl: connection.baseUrl };
     },
+    getVariables: ({ workspaceId }) => loadRunVariables(deps, { workspaceId }),
     onError: (error) => console.error("[weft] engine error", error),
   });
   await engine.start();

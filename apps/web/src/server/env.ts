@@ -44,6 +44,20 @@ export const env = createEnv({
     CLERK_SECRET_KEY: z.string().optional(),
     CLERK_JWT_KEY: z.string().optional(),
     WEFT_SESSION_TTL_HOURS: z.coerce.number().positive().default(720),
+    WEFT_ARTIFACT_MAX_BYTES: z.coerce.number({ error: "must be a number of bytes" }).int().positive().default(100 * 1024 * 1024),
+    WEFT_ARTIFACT_QUOTA_BYTES: z.coerce.number({ error: "must be a number of bytes" }).int().positive().default(10 * 1024 * 1024 * 1024),
+    WEFT_ARTIFACT_CONTENT_TYPES: z
+      .string()
+      .optional()
+      .transform((value) => (value ?? "").split(",").map((t) => t.trim().toLowerCase()).filter(Boolean))
+      .refine((types) => types.every((t) => /^[a-z0-9][\w.+-]*\/([a-z0-9][\w.+-]*|\*)$/.test(t)), "must be comma-separated type/subtype (or type/*)"),
+    WEFT_S3_BUCKET: z.string().optional(),
+    WEFT_S3_REGION: z.string().optional(),
+    WEFT_S3_ENDPOINT: z.url({ error: "must be a URL" }).optional(),
+    WEFT_S3_ACCESS_KEY_ID: z.string().optional(),
+    WEFT_S3_SECRET_ACCESS_KEY: z.string().optional(),
+    WEFT_S3_FORCE_PATH_STYLE: z.enum(["true", "false"], { error: "must be true or false" }).optional(),
+    WEFT_S3_PREFIX: z.string().optional(),
   },
   client: {
     NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: z.string().optional(),

@@ -1,6 +1,18 @@
 import type { Db, NotifyBus, WorkspaceRole } from "@weft/db";
 import type { ExecutionStore } from "@weft/engine";
+import type { ArtifactStorage } from "./artifact-storage";
 import type { SecretBox } from "./crypto";
+
+/** Artifact storage and its limits (env: WEFT_ARTIFACT_MAX_BYTES, WEFT_ARTIFACT_QUOTA_BYTES, WEFT_S3_*). */
+export type ArtifactSettings = {
+  storage: ArtifactStorage;
+  /** Largest artifact, enforced while streaming (413, nothing stored). */
+  maxBytes: number;
+  /** Bytes of artifacts one workspace may keep (413 past it). */
+  quotaBytes: number;
+  /** Content types accepted (`type/subtype`, or `type/*`); anything else is 415. */
+  allowedTypes: readonly string[];
+};
 
 /** What every service needs, built once by the composition root. */
 export type Deps = {
@@ -16,6 +28,8 @@ export type Deps = {
   executions: ExecutionStore;
   /** The guarded (SSRF-safe) HTTP client, for calls the API makes itself (connections.test). */
   fetch: typeof fetch;
+  /** Files attached to runs. */
+  artifacts: ArtifactSettings;
 };
 
 /** Who is calling, inside one workspace. `userId` is null for API keys. */

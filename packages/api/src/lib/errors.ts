@@ -22,13 +22,16 @@ export class AppError extends Error {
   readonly path?: string;
   /** Seconds, for 429. */
   readonly retryAfter?: number;
+  /** Every problem, when there are several (flow file import: line/column, path, node id and field). */
+  readonly problems?: readonly object[];
 
-  constructor(code: ErrorCode, message: string, options?: { path?: string; retryAfter?: number; cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { path?: string; retryAfter?: number; cause?: unknown; problems?: readonly object[] }) {
     super(message, { cause: options?.cause });
     this.name = "AppError";
     this.code = code;
     this.path = options?.path;
     this.retryAfter = options?.retryAfter;
+    this.problems = options?.problems;
   }
 
   get status(): number {
@@ -55,8 +58,10 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /** The body every HTTP error answers with. */
-export function errorBody(error: AppError): { error: { code: ErrorCode; message: string; path?: string } } {
-  return { error: { code: error.code, message: error.message, ...(error.path ? { path: error.path } : {}) } };
+export function errorBody(error: AppError): { error: { code: ErrorCode; message: string; path?: string; problems?: readonly object[] } } {
+  return {
+    error: { code: error.code, message: error.message, ...(error.path ? { path: error.path } : {}), ...(error.problems ? { problems: error.problems } : {}) },
+  };
 }
 
 export function isUniqueViolation(error: unknown): boolean {

@@ -51,10 +51,14 @@ export const WORKSPACE_HEADER = "x-weft-workspace";
 import { jsonBody, route, Uuid, type Env, type RestContext } from "./shared";
 import { registerBlockRoutes } from "./routes/blocks";
 import { registerConnectionTestRoutes } from "./routes/connections-test";
+import { registerDecisionRoutes } from "./routes/decisions";
 import { registerExecutionRoutes } from "./routes/executions";
+import { FLOW_IMPORT_PATH, registerFlowFileRoutes } from "./routes/flow-files";
 import { registerFlowRoutes } from "./routes/flows";
+import { isArtifactUpload, registerRunCollabRoutes } from "./routes/run-collab";
 import { registerScheduleRoutes } from "./routes/schedules";
 import { registerStreamRoutes } from "./routes/stream";
+import { registerVariableRoutes } from "./routes/variables";
 import { registerWebhookRoutes, WEBHOOK_PATH_PREFIX } from "./routes/webhooks";
 
 function defaultClientAddress(request: Request): string {
@@ -88,10 +92,12 @@ export function createRestApp(options: RestOptions) {
   app.notFound((c) => c.json(errorBody(notFound("Route")), 404));
 
   // Bodies: JSON only, size-limited, parsed before validation so bad JSON is a clear 400. Flow webhooks
-  // take JSON, forms and text, each within its own webhook's limit (routes/webhooks.ts).
+  // take JSON, forms and text, each within its own webhook's limit (routes/webhooks.ts); flow import
+  // takes YAML or JSON (routes/flow-files.ts checks the type).
   const isWebhook = (c: { req: { path: string } }) => c.req.path.startsWith(WEBHOOK_PATH_PREFIX);
   app.use("*", async (c, next) => {
-    if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "DELETE" || isWebhook(c)) return next();
+    if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "DELETE" || isWebhook(c) || isArtifactUpload(c)) return next();
+    if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "DELETE" || isWebhook(c) || c.req.path === FLOW_IMPORT_PATH) return next();
     const type = c.req.header("content-type");
     const length = c.req.header("content-length");
     // A body must be JSON; body-less commands (`curl -X POST .../cancel`) need no content type.
@@ -104,7 +110,7 @@ export function createRestApp(options: RestOptions) {
   app.use(
     "*",
     except(
-      `${WEBHOOK_PATH_PREFIX}*`,
+      [`${WEBHOOK_PATH_PREFIX}*`, isArtifactUpload],
       bodyLimit({
         maxSize: options.maxBodyBytes ?? 1024 * 1024,
         onError: () => {
@@ -338,10 +344,14 @@ export function createRestApp(options: RestOptions) {
   );
 
   const context: RestContext = { deps, authenticator, actorFor, sessionUser };
+  registerFlowFileRoutes(app, context);
   registerFlowRoutes(app, context);
+  registerVariableRoutes(app, context);
   registerScheduleRoutes(app, context);
   registerExecutionRoutes(app, context);
+  registerRunCollabRoutes(app, context);
   registerBlockRoutes(app, context);
+  registerDecisionRoutes(app, context);
   registerConnectionTestRoutes(app, context);
   registerStreamRoutes(app, context);
   registerWebhookRoutes(app, context);

@@ -46,7 +46,12 @@ const t = initTRPC.context<TRPCContext>().create({
       // 5xx details go to the log, never to the client.
       message: internal ? "Something went wrong on our side" : issue ? `${path ? `${path}: ` : ""}${issue.message}` : shape.message,
       // `data.path` is tRPC's procedure path; the offending input field goes in `data.field`.
-      data: { ...shape.data, stack: undefined, field: path ?? null },
+      data: {
+        ...shape.data,
+        stack: undefined,
+        field: path ?? null,
+        problems: !issue && error.cause instanceof AppError ? (error.cause.problems ?? null) : null,
+      },
     };
   },
 });

@@ -1,4 +1,6 @@
 import {
+  bigint,
+  boolean,
   doublePrecision,
   index,
   integer,
@@ -11,6 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
 import { createdAt, id, tstz, updatedAt } from "./_columns";
 import { users } from "./auth";
 import { flows, flowVersions } from "./flows";
@@ -48,6 +51,8 @@ export const flowExecutions = pgTable(
     graph: jsonb("graph").$type<{ nodes: unknown[]; edges: unknown[] }>(),
     status: executionStatus("status").notNull().default("pending"),
     triggerType: triggerType("trigger_type").notNull().default("manual"),
+    /** `flow` (a run) or `test` (a block test: one-node graph, listed only with ?kind=test, kept out of analytics). */
+    kind: text("kind").$type<"flow" | "test">().notNull().default("flow"),
     input: jsonb("input"),
     output: jsonb("output"),
     error: jsonb("error").$type<{ code: string; message: string; nodeId?: string }>(),
@@ -65,6 +70,11 @@ export const flowExecutions = pgTable(
     costUsd: numeric("cost_usd", { precision: 14, scale: 8 }),
     durationMs: integer("duration_ms"),
     retryOfExecutionId: uuid("retry_of_execution_id"),
+    /** A re-run from a step: the node it started from (upstream outputs were reused from `retryOfExecutionId`). */
+    rerunFromNodeId: text("rerun_from_node_id"),
+    /** A human name for the run (optional) and free tags, both searchable in the executions list. */
+    name: text("name"),
+    tags: text("tags").array().notNull().default([]),
     idempotencyKey: text("idempotency_key"),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     startedAt: tstz("started_at"),
@@ -106,6 +116,8 @@ export const blockExecutions = pgTable(
     costUsd: numeric("cost_usd", { precision: 14, scale: 8 }),
     ttftMs: integer("ttft_ms"),
     tokensPerSecond: doublePrecision("tokens_per_second"),
+    /** Set when this row was copied from that execution by a re-run instead of being executed. */
+    reusedFromExecutionId: uuid("reused_from_execution_id"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -163,7 +175,12 @@ export const blockTestRuns = pgTable(
   (t) => [index("block_test_runs_workspace_id_idx").on(t.workspaceId, t.createdAt)],
 );
 
-/** AI and router outputs, with user feedback. */
+/**
+ * One row per completed AI block and router decision (test runs too, marked `isTest`). Written in the
+ * same statement as the node's completion by the database (drizzle/0003_decisions_analytics.sql), from
+ * the block row the engine store writes; unique per (execution, node, iteration), so a crash re-run can
+ * never add a second one. Feedback columns are the only ones the API changes.
+ */
 export const decisions = pgTable(
   "decisions",
   {
@@ -171,17 +188,39 @@ export const decisions = pgTable(
     workspaceId: uuid("workspace_id")
       .notNull()
       .references(() => workspaces.id, { onDelete: "cascade" }),
+    flowId: uuid("flow_id").references(() => flows.id, { onDelete: "cascade" }),
+    flowVersionId: uuid("flow_version_id"),
     executionId: uuid("execution_id").references(() => flowExecutions.id, { onDelete: "cascade" }),
     nodeId: text("node_id").notNull(),
-    kind: text("kind").notNull(),
+    iteration: text("iteration").notNull().default(""),
+    /** `ai` (an AI block) or `router` (a router, expression or AI mode). */
+    kind: text("kind").$type<"ai" | "router">().notNull(),
+    isTest: boolean("is_test").notNull().default(false),
+    /** The node's input; over 16 kB replaced by `{ _summary: { bytes, preview } }`. */
     input: jsonb("input"),
+    /** AI: the block output (capped like the input); router: `{ handle }`. */
     output: jsonb("output"),
-    feedback: text("feedback"),
+    /** Router: the chosen handle. */
+    route: text("route"),
+    model: text("model"),
+    latencyMs: integer("latency_ms"),
+    tokensIn: integer("tokens_in"),
+    tokensOut: integer("tokens_out"),
+    costUsd: numeric("cost_usd", { precision: 14, scale: 8 }),
+    /** `correct` | `incorrect` | `partial`, or null (no feedback yet). */
+    feedback: text("feedback").$type<"correct" | "incorrect" | "partial">(),
+    feedbackCategories: text("feedback_categories").array().notNull().default(sql`'{}'::text[]`),
+    correctedOutput: jsonb("corrected_output"),
     feedbackComment: text("feedback_comment"),
     feedbackBy: uuid("feedback_by").references(() => users.id, { onDelete: "set null" }),
+    feedbackAt: tstz("feedback_at"),
     createdAt: createdAt(),
   },
-  (t) => [index("decisions_workspace_id_idx").on(t.workspaceId, t.createdAt)],
+  (t) => [
+    index("decisions_workspace_id_idx").on(t.workspaceId, t.createdAt),
+    index("decisions_workspace_flow_node_idx").on(t.workspaceId, t.flowId, t.nodeId, t.createdAt),
+    uniqueIndex("decisions_execution_node_iteration_key").on(t.executionId, t.nodeId, t.iteration),
+  ],
 );
 
 export const comments = pgTable(
@@ -194,13 +233,24 @@ export const comments = pgTable(
     flowId: uuid("flow_id").references(() => flows.id, { onDelete: "cascade" }),
     executionId: uuid("execution_id").references(() => flowExecutions.id, { onDelete: "cascade" }),
     nodeId: text("node_id"),
+    /** Loop iteration path of the step commented on ("2", "2.0"); null for the run or a step outside loops. */
+    iteration: text("iteration"),
+    /** `user` (a person), `system` (the engine) or `agent` (a block's side output). */
+    kind: text("kind").$type<CommentKind>().notNull().default("user"),
     authorId: uuid("author_id").references(() => users.id, { onDelete: "set null" }),
+    /** Markdown as written; rendered and sanitised on read. */
     body: text("body").notNull(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("comments_workspace_id_idx").on(t.workspaceId, t.createdAt)],
+  (t) => [
+    index("comments_workspace_id_idx").on(t.workspaceId, t.createdAt),
+    index("comments_workspace_execution_idx").on(t.workspaceId, t.executionId, t.createdAt),
+  ],
 );
+
+export const commentKinds = ["user", "system", "agent"] as const;
+export type CommentKind = (typeof commentKinds)[number];
 
 /** Files and large outputs produced by runs. */
 export const artifacts = pgTable(
@@ -212,19 +262,27 @@ export const artifacts = pgTable(
       .references(() => workspaces.id, { onDelete: "cascade" }),
     executionId: uuid("execution_id").references(() => flowExecutions.id, { onDelete: "cascade" }),
     nodeId: text("node_id"),
+    /** The comment the file is attached to, if any. */
+    commentId: uuid("comment_id").references(() => comments.id, { onDelete: "set null" }),
     name: text("name").notNull(),
     contentType: text("content_type").notNull(),
-    sizeBytes: integer("size_bytes").notNull(),
-    /** base64 of the bytes (small artifacts live in the database). */
-    content: text("content").notNull(),
+    sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),
+    /** Hex SHA-256 of the bytes (also the download's ETag). */
+    sha256: text("sha256").notNull(),
+    /** Where the bytes are: a key in the artifact storage (disk folder or S3 bucket). */
+    storageKey: text("storage_key").notNull(),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
   },
   (t) => [index("artifacts_workspace_id_idx").on(t.workspaceId, t.executionId)],
 );
 
 export type FlowExecution = typeof flowExecutions.$inferSelect;
+export type Comment = typeof comments.$inferSelect;
+export type Artifact = typeof artifacts.$inferSelect;
 export type BlockExecution = typeof blockExecutions.$inferSelect;
 export type ExecutionEvent = typeof executionEvents.$inferSelect;
 export type ExecutionStatus = (typeof executionStatus.enumValues)[number];
 export type BlockExecutionStatus = (typeof blockExecutionStatus.enumValues)[number];
 export type TriggerType = (typeof triggerType.enumValues)[number];
+export type Decision = typeof decisions.$inferSelect;

@@ -4,3 +4,5 @@ export * from "./connections";
 export * from "./flows";
 export * from "./executions";
 export * from "./triggers";
+export * from "./variables";
+export * from "./analytics";

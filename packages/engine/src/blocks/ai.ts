@@ -1,4 +1,4 @@
-import { callModel, type JsonSchemaObject } from "../llm";
+import { ANTHROPIC_BASE_URL, callModel, OPENAI_BASE_URL, type JsonSchemaObject, type LlmConnection } from "../llm";
 import type { BlockContext, BlockExecutor, BlockResult } from "../runtime/block";
 import type { BlockServices } from "./types";
 
@@ -23,8 +23,9 @@ export function aiBlock(services: BlockServices): BlockExecutor {
     type: "ai",
     async execute(ctx) {
       const config = ctx.node.config as AiConfig;
-      const result = await callModel({
-        connection: await services.getConnection({ workspaceId: ctx.execution.workspaceId, connectionId: config.connectionId }),
+      const connection = await services.getConnection({ workspaceId: ctx.execution.workspaceId, connectionId: config.connectionId });
+      const result = await namingConnection(connection, () => callModel({
+        connection,
         model: config.model,
         fallbackModels: config.fallbackModels,
         system: config.systemPrompt === undefined ? undefined : stringify(services.renderTemplate(config.systemPrompt, ctx.scope)),
@@ -43,7 +44,7 @@ export function aiBlock(services: BlockServices): BlockExecutor {
         fetch: services.fetch,
         headers: { "Idempotency-Key": ctx.idempotencyKey },
         onDelta: ctx.stream,
-      });
+      }));
       return toResult(result);
     },
   };
@@ -61,7 +62,7 @@ function toResult(result: Awaited<ReturnType<typeof callModel>>): BlockResult {
     metrics: {
       tokensIn: result.usage.inputTokens,
       tokensOut: result.usage.outputTokens,
-      costUsd: result.costUsd === null ? null : result.costUsd.toFixed(8),
+      costUsd: result.costUsd,
       ttftMs: result.ttftMs === null ? null : Math.round(result.ttftMs),
       tokensPerSecond: result.tokensPerSecond,
     },
@@ -73,8 +74,9 @@ export function aiRouter(services: BlockServices) {
   return async (ctx: BlockContext): Promise<BlockResult> => {
     const config = ctx.node.config as { routes?: Array<{ handle: string }>; default?: string; connectionId: string; model: string; prompt?: string };
     const handles = [...new Set([...(config.routes ?? []).map((r) => r.handle), ...(config.default ? [config.default] : [])])];
-    const result = await callModel({
-      connection: await services.getConnection({ workspaceId: ctx.execution.workspaceId, connectionId: config.connectionId }),
+    const connection = await services.getConnection({ workspaceId: ctx.execution.workspaceId, connectionId: config.connectionId });
+    const result = await namingConnection(connection, () => callModel({
+      connection,
       model: config.model,
       system: `Choose the route for the input. Answer with one of: ${handles.join(", ")}.`,
       prompt: `${stringify(services.renderTemplate(config.prompt ?? "{{ input }}", ctx.scope))}`,
@@ -82,11 +84,38 @@ export function aiRouter(services: BlockServices) {
       signal: ctx.signal,
       fetch: services.fetch,
       onDelta: ctx.stream,
-    });
+    }));
     const handle = (result.object as { handle: string }).handle;
     const base = toResult(result);
     return { ...base, output: { handle, input: ctx.input }, handle };
   };
+}
+
+/** The host a connection calls: its base URL's, else the provider's (the raw text when it is no URL). */
+export function connectionHost(connection: LlmConnection): string {
+  const base = connection.baseUrl ?? (connection.provider === "anthropic" ? ANTHROPIC_BASE_URL : connection.provider === "openai" ? OPENAI_BASE_URL : "");
+  try {
+    return new URL(base).host;
+  } catch {
+    return base.replace(/^[a-z]+:\/\//i, "").split("/")[0] ?? base;
+  }
+}
+
+/**
+ * A failed model call names the connection and the host it called ("Connection "Prod OpenAI"
+ * (api.openai.com): Network error: ..."), so a run's error says which settings to fix; code,
+ * retryability and Retry-After are kept.
+ */
+async function namingConnection<T>(connection: LlmConnection, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof Error && !error.message.startsWith("Connection ")) {
+      const name = connection.name ? `"${connection.name}" ` : "";
+      error.message = `Connection ${name}(${connectionHost(connection)}): ${error.message}`;
+    }
+    throw error;
+  }
 }
 
 const stringify = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));

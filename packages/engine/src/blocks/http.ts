@@ -17,15 +17,23 @@ export function httpBlock(services: BlockServices): BlockExecutor {
         body?: unknown;
         timeoutMs?: number;
       };
-      const response = await httpRequest(services.fetch, {
-        method: config.method ?? "GET",
-        url: String(config.url),
-        headers: config.headers,
-        body: config.body,
-        timeoutMs: config.timeoutMs,
-        signal,
-        idempotencyKey,
-      });
+      const method = config.method ?? "GET";
+      let response: Awaited<ReturnType<typeof httpRequest>>;
+      try {
+        response = await httpRequest(services.fetch, {
+          method,
+          url: String(config.url),
+          headers: config.headers,
+          body: config.body,
+          timeoutMs: config.timeoutMs,
+          signal,
+          idempotencyKey,
+        });
+      } catch (error) {
+        // Say which call failed: the method and the host (not the whole URL, which may carry secrets).
+        if (error instanceof Error && !signal.aborted) error.message = `${method} ${hostOf(String(config.url))}: ${error.message}`;
+        throw error;
+      }
       if (response.status >= 400) {
         const retryAfterMs = parseRetryAfter(response.headers["retry-after"] ?? null, Date.now()) ?? undefined;
         throw new BlockError("HTTP_STATUS", `${config.method ?? "GET"} ${config.url} answered ${response.status}`, {
@@ -37,3 +45,11 @@ export function httpBlock(services: BlockServices): BlockExecutor {
     },
   };
 }
+
+const hostOf = (url: string) => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url.replace(/^[a-z]+:\/\//i, "").split(/[/?#]/)[0] || url;
+  }
+};

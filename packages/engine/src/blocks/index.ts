@@ -5,7 +5,7 @@ import { delayBlock, functionBlock, parallelBlock, routerBlock, sinkBlock, sourc
 import type { BlockServices } from "./types";
 
 export type { BlockServices } from "./types";
-export { jsonSchemaProblem } from "./simple";
+export { inputForSchema, jsonSchemaProblem } from "./simple";
 
 /** The registry: one executor per block type (loop and approval are handled by the runner itself). */
 export function createBlockExecutors(services: BlockServices): BlockExecutor[] {

@@ -16,13 +16,26 @@ export function jsonSchemaProblem(schema: object, value: unknown): string | null
   return `${path || "input"}: ${error.message ?? "is invalid"}`;
 }
 
-/** source: the run input, checked against `inputSchema`. */
+/**
+ * What the source's `inputSchema` checks: the run input without its `trigger` key. Manual and API runs
+ * have none; a webhook run's input is the JSON body's fields plus `trigger`, a scheduled run's the
+ * schedule's input plus `trigger`, so one schema serves every way a flow starts.
+ */
+export function inputForSchema(input: unknown): unknown {
+  if (input === null || input === undefined) return {};
+  if (typeof input !== "object" || Array.isArray(input) || !("trigger" in input)) return input;
+  const rest: Record<string, unknown> = { ...(input as Record<string, unknown>) };
+  delete rest.trigger;
+  return rest;
+}
+
+/** source: the run input, checked against `inputSchema` (see inputForSchema). */
 export const sourceBlock: BlockExecutor = {
   type: "source",
   async execute({ node, input }) {
     const schema = node.config.inputSchema as object | undefined;
     if (schema) {
-      const problem = jsonSchemaProblem(schema, input ?? {});
+      const problem = jsonSchemaProblem(schema, inputForSchema(input));
       if (problem) throw new BlockError("INPUT_INVALID", `The run input is invalid: ${problem}`);
     }
     return { output: input ?? null };

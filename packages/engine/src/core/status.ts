@@ -1,10 +1,8 @@
-import type { BlockExecutionStatus, ExecutionStatus } from "@weft/db";
-
-export type { BlockExecutionStatus, ExecutionStatus };
-
-const terminal = new Set<ExecutionStatus>(["completed", "failed", "cancelled"]);
-const nodeTerminal = new Set<BlockExecutionStatus>(["completed", "failed", "skipped"]);
-
-/** Status predicates live here, not as string comparisons scattered around. */
-export const isTerminal = (status: ExecutionStatus) => terminal.has(status);
-export const isNodeSettled = (status: BlockExecutionStatus) => nodeTerminal.has(status);
+// The statuses and their predicates live in packages/flow (one list for engine, API and web).
+export {
+  isActive,
+  isNodeSettled,
+  isTerminal,
+  type BlockExecutionStatus,
+  type ExecutionStatus,
+} from "@weft/flow";

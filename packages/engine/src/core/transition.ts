@@ -1,3 +1,4 @@
+import type { ExecutionEvent } from "@weft/flow";
 import type { ExecutionStatus } from "./status";
 
 /**
@@ -28,7 +29,7 @@ export type ExecutionError = { code: string; message: string; nodeId?: string };
 
 /** What a transition asks the runtime to do: events to append (same transaction) and side effects. */
 export type Effect =
-  | { type: "emit"; event: { type: string; [key: string]: unknown } }
+  | { type: "emit"; event: ExecutionEvent }
   | { type: "abort_in_flight" }
   | { type: "schedule_ready_nodes" };
 

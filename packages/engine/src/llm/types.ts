@@ -3,6 +3,8 @@ export type JsonSchemaObject = Record<string, unknown>;
 
 /** Decrypted provider credentials of a `connections` row. Never logged, never put in an error. */
 export type LlmConnection = {
+  /** The connection's name in the workspace, for error messages ("Connection "Prod OpenAI" ..."). */
+  name?: string;
   provider: "openai" | "anthropic" | "openai_compatible";
   apiKey: string;
   /** Required for `openai_compatible`; optional override for the others. */

@@ -1,3 +1,4 @@
+import type { NodeMetrics } from "@weft/flow";
 import type { GraphNode } from "./graph";
 
 /** Scope for templates: `{{ input.x }}`, `{{ nodes.<id>.output.x }}`, `{{ trigger.body.x }}`, `{{ env.NAME }}`. */
@@ -8,14 +9,8 @@ export type TemplateScope = {
   env: Record<string, string>;
 };
 
-export type BlockMetrics = {
-  tokensIn?: number | null;
-  tokensOut?: number | null;
-  /** USD as a decimal string; null = unknown (a model without a price), never 0 by default. */
-  costUsd?: string | null;
-  ttftMs?: number | null;
-  tokensPerSecond?: number | null;
-};
+/** Metrics of a node execution (the event contract's `NodeMetrics`: `costUsd` is a number, null = unknown). */
+export type BlockMetrics = NodeMetrics;
 
 export type BlockContext = {
   execution: { id: string; workspaceId: string; flowId: string };

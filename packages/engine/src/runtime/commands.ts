@@ -135,11 +135,17 @@ export async function resumeFromFailure(
     const fromNodeId = failedBlock?.nodeId ?? "";
     const t = transition(status, { type: "retry_failed", fromNodeId });
     if (!t.ok) refuse(executionId, status, "resume from the failed node");
-    // Failed, skipped and unfinished rows are dropped: those nodes are decided again with the new
-    // graph (their earlier events stay in the log as history). Completed rows are kept and reused.
+    // Skipped and unfinished rows are dropped and failed rows reset to pending: those nodes are decided
+    // again with the new graph (their earlier events stay in the log as history). A failed row keeps
+    // its attempt count, so the re-run is the next attempt (attempt 2 after one failed try), not a
+    // second "attempt 1". Completed rows are kept and reused.
     await store.db
       .delete(blockExecutions)
-      .where(and(eq(blockExecutions.executionId, executionId), inArray(blockExecutions.status, ["failed", "skipped", "running", "pending"])));
+      .where(and(eq(blockExecutions.executionId, executionId), inArray(blockExecutions.status, ["skipped", "running", "pending"])));
+    await store.db
+      .update(blockExecutions)
+      .set({ status: "pending", error: null, output: null, finishedAt: null })
+      .where(and(eq(blockExecutions.executionId, executionId), eq(blockExecutions.status, "failed")));
     await store.commit({
       executionId,
       owner,

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Db, NotifyBus, Unsubscribe } from "@weft/db";
 import { createExecutionStore, WORK_CHANNEL, type ExecutionStore } from "../store/execution-store";
 import type { BlockExecutor } from "./block";
+import type { RunVariables } from "./mask";
 import { ExecutionRunner, type RunnerOptions } from "./runner";
 
 export type EngineOptions = {
@@ -24,6 +25,8 @@ export type EngineOptions = {
   startEventDelayMs?: number;
   /** Group commit window of pipelined quick-block completions (RunnerOptions.groupCommitMs). */
   groupCommitMs?: number;
+  /** Workspace variables for `{{ env.NAME }}` (decrypted), loaded when a run is claimed; secrets are masked. */
+  getVariables?: (input: { workspaceId: string }) => Promise<RunVariables>;
   onError?: (error: unknown) => void;
 };
 
@@ -69,7 +72,8 @@ export function createEngine(options: EngineOptions) {
     for (const execution of claimed) {
       const loaded = await store.load(execution.id);
       if (!loaded) continue;
-      const runner = new ExecutionRunner(runnerOptions, loaded.execution, loaded.blocks);
+      const variables = options.getVariables ? await options.getVariables({ workspaceId: loaded.execution.workspaceId }) : undefined;
+      const runner = new ExecutionRunner(variables ? { ...runnerOptions, variables } : runnerOptions, loaded.execution, loaded.blocks);
       runners.set(execution.id, runner);
       const task = runner
         .run()

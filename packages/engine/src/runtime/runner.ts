@@ -5,6 +5,7 @@ import { LeaseLostError, TransitionRefusedError } from "../store/errors";
 import type { BlockUpsert, EventInput, ExecutionStore } from "../store/execution-store";
 import { BlockError, describeError, type BlockExecutor, type BlockMetrics, type TemplateScope } from "./block";
 import { BODY_HANDLE, indexGraph, type GraphIndex, type GraphNode } from "./graph";
+import { createMasker, maskCommit, type Masker, type RunVariables } from "./mask";
 import { backoffDelay } from "./retry";
 
 export type RunnerOptions = {
@@ -31,6 +32,8 @@ export type RunnerOptions = {
   groupCommitMs?: number;
   now?: () => number;
   onError?: (error: unknown) => void;
+  /** Workspace variables of this run: `{{ env.NAME }}`; secret values are masked in everything committed. */
+  variables?: RunVariables;
 };
 
 type RunState = {
@@ -97,6 +100,7 @@ export class ExecutionRunner {
   private status: ExecutionStatus;
   private lastEventIndex: number;
   private readonly now: () => number;
+  private readonly mask: Masker | null;
   private startedAt: number;
 
   constructor(
@@ -118,6 +122,7 @@ export class ExecutionRunner {
     this.status = execution.status;
     this.lastEventIndex = execution.nextEventIndex - 1;
     this.now = options.now ?? Date.now;
+    this.mask = options.variables?.secrets.length ? createMasker(options.variables.secrets) : null;
     this.startedAt = execution.startedAt?.getTime() ?? this.now();
     for (const b of blocks) {
       this.runs.set(keyOf(b.nodeId, b.iteration), {
@@ -126,7 +131,7 @@ export class ExecutionRunner {
         output: b.output,
         error: b.error,
         blockType: b.blockType,
-        metrics: { tokensIn: b.tokensIn, tokensOut: b.tokensOut, costUsd: b.costUsd, ttftMs: b.ttftMs, tokensPerSecond: b.tokensPerSecond },
+        metrics: { tokensIn: b.tokensIn, tokensOut: b.tokensOut, costUsd: b.costUsd == null ? null : Number(b.costUsd), ttftMs: b.ttftMs, tokensPerSecond: b.tokensPerSecond },
       });
     }
   }
@@ -308,7 +313,7 @@ export class ExecutionRunner {
       // Console output of user code goes in the same commit as the node's end, after its start.
       const withStart = (events: EventInput[]) => [
         ...(started ? [] : [startEvent]),
-        ...(logs.length > 0 ? [{ type: "node_stream", nodeId: node.id, ...at, logs }] : []),
+        ...(logs.length > 0 ? [{ type: "node_stream" as const, nodeId: node.id, ...at, logs }] : []),
         ...events,
       ];
       const settleStart = async () => {
@@ -480,7 +485,7 @@ export class ExecutionRunner {
       nodes[nodeId] = { output: run.output };
     }
     const runInput = this.execution.input as { trigger?: unknown } | null;
-    return { input, nodes, trigger: runInput && typeof runInput === "object" ? (runInput.trigger ?? null) : null, env: {} };
+    return { input, nodes, trigger: runInput && typeof runInput === "object" ? (runInput.trigger ?? null) : null, env: this.options.variables?.env ?? {} };
   }
 
   /** Buffers streamed text and commits it as one `node_stream` event per window. */
@@ -618,7 +623,8 @@ export class ExecutionRunner {
    * queue up while a call is in flight are merged into the next call, each caller getting its own
    * event range. Status changes go alone. Enforces the event cap.
    */
-  private commit(input: CommitRequest, pipelined = false): Promise<{ firstIndex: number; lastIndex: number }> {
+  private commit(request: CommitRequest, pipelined = false): Promise<{ firstIndex: number; lastIndex: number }> {
+    const input = this.mask ? maskCommit(request, this.mask) : request;
     return new Promise((resolve, reject) => {
       this.queue.push({ input, resolve, reject, pipelined, at: performance.now() });
       this.wakeGather?.();

@@ -18,15 +18,18 @@ import {
   type NotifyBus,
   type TriggerType,
 } from "@weft/db";
-import type { BlockExecutionStatus, ExecutionStatus } from "../core/status";
+import type { ExecutionEvent } from "@weft/flow";
+import { isTerminal, type BlockExecutionStatus, type ExecutionStatus } from "../core/status";
 import { LeaseLostError, TransitionRefusedError } from "./errors";
+import { addArtifact, addComment, appendEvents, createRerun, labelExecution, type NewArtifact, type NewComment, type NewRerun } from "./run-activity";
 
 /** Channel of the "events committed" notification: payload `<executionId>:<last event index>`. */
 export const EVENTS_CHANNEL = "weft_execution_events";
 /** Channel waking idle workers: payload is an execution id (new, resumed, or with a command). */
 export const WORK_CHANNEL = "weft_execution_work";
 
-export type EventInput = { type: string } & Record<string, unknown>;
+/** An event to append: the typed union of packages/flow (`type` goes to its column, the rest to `data`). */
+export type EventInput = ExecutionEvent;
 
 export type BlockUpsert = {
   nodeId: string;
@@ -42,10 +45,14 @@ export type BlockUpsert = {
   durationMs?: number;
   tokensIn?: number | null;
   tokensOut?: number | null;
-  costUsd?: string | null;
+  /** USD; written to the `numeric` column as a fixed-point string (`usd()`). */
+  costUsd?: number | null;
   ttftMs?: number | null;
   tokensPerSecond?: number | null;
 };
+
+/** A USD amount for a `numeric(14,8)` column. */
+export const usd = (value: number | null | undefined) => (value == null ? null : value.toFixed(8));
 
 export type CommitInput = {
   executionId: string;
@@ -92,6 +99,9 @@ export type NewExecution = {
   retryOfExecutionId?: string | null;
   /** Not claimed before this time (a held run, e.g. a schedule's queued slot, is released by setting it). */
   wakeAt?: Date | null;
+  /** The run's name and tags (searchable in the executions list). */
+  name?: string | null;
+  tags?: string[];
 };
 
 /**
@@ -124,6 +134,8 @@ export function createExecutionStore({ db, bus }: { db: Db; bus?: NotifyBus }) {
             idempotencyKey: input.idempotencyKey ?? null,
             retryOfExecutionId: input.retryOfExecutionId ?? null,
             wakeAt: input.wakeAt ?? null,
+            name: input.name ?? null,
+            tags: input.tags ?? [],
           })
           .returning();
         if (!row) throw new Error("execution insert returned nothing");
@@ -286,7 +298,36 @@ export function createExecutionStore({ db, bus }: { db: Db; bus?: NotifyBus }) {
       });
     },
 
+    /**
+     * Deletes ended executions of a workspace with their block rows and events (cascade), all or
+     * nothing: when any of them has not ended (pending, running, paused) nothing is deleted and those
+     * are returned. The rows are locked first, so none can resume between the check and the delete.
+     */
+    async deleteEnded({ workspaceId, executionIds }: { workspaceId: string; executionIds: string[] }) {
+      return db.transaction(async (tx) => {
+        const rows = await tx
+          .select({ id: flowExecutions.id, status: flowExecutions.status })
+          .from(flowExecutions)
+          .where(and(eq(flowExecutions.workspaceId, workspaceId), inArray(flowExecutions.id, executionIds)))
+          .for("update");
+        const active = rows.filter((r) => !isTerminal(r.status));
+        if (active.length > 0) return { deleted: [] as string[], active };
+        const deleted = await tx
+          .delete(flowExecutions)
+          .where(and(eq(flowExecutions.workspaceId, workspaceId), inArray(flowExecutions.id, executionIds)))
+          .returning({ id: flowExecutions.id });
+        return { deleted: deleted.map((d) => d.id), active };
+      });
+    },
+
     notifyWork: (executionId: string) => notifyWork(db, executionId),
+
+    // Comments, artifacts, re-runs and run names (store/run-activity.ts).
+    appendEvents: (input: Parameters<typeof appendEvents>[2], within?: DbOrTx) => appendEvents(db, bus, input, within),
+    createRerun: (input: NewRerun) => createRerun(db, bus, input),
+    labelExecution: (input: Parameters<typeof labelExecution>[1]) => labelExecution(db, input),
+    addComment: (input: NewComment) => addComment(db, bus, input),
+    addArtifact: (input: NewArtifact, within?: DbOrTx) => addArtifact(db, bus, input, within),
   };
 }
 
@@ -316,7 +357,7 @@ async function commitNodeEvents(db: Db, input: CommitInput, events: EventInput[]
       duration_ms: b.durationMs ?? null,
       tokens_in: b.tokensIn ?? null,
       tokens_out: b.tokensOut ?? null,
-      cost_usd: b.costUsd ?? null,
+      cost_usd: usd(b.costUsd),
       ttft_ms: b.ttftMs ?? null,
       tokens_per_second: b.tokensPerSecond ?? null,
     })),
@@ -353,7 +394,7 @@ async function upsertBlocks(tx: DbOrTx, executionId: string, workspaceId: string
         durationMs: b.durationMs ?? null,
         tokensIn: b.tokensIn ?? null,
         tokensOut: b.tokensOut ?? null,
-        costUsd: b.costUsd ?? null,
+        costUsd: usd(b.costUsd),
         ttftMs: b.ttftMs ?? null,
         tokensPerSecond: b.tokensPerSecond ?? null,
       })),

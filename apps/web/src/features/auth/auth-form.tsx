@@ -70,7 +70,8 @@ export function AuthForm({ mode }: { mode: Mode }) {
         id="password"
         label="Password"
         error={fieldError(error, "password")}
-        hint={mode === "sign-up" ? "At least 8 characters." : undefined}
+        // The rule once: as a hint, or as the error when the password breaks it.
+        hint={mode === "sign-up" && !fieldError(error, "password") ? "At least 8 characters." : undefined}
       >
         {(control) => (
           <Input {...control} name="password" type="password" autoComplete={mode === "sign-up" ? "new-password" : "current-password"} required />

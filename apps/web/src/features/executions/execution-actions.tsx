@@ -9,7 +9,7 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Label } from "@/components/ui/label";
 import { useTRPC } from "@/trpc/client";
-import { isActive, isTerminal } from "./format";
+import { isActive, isTerminal } from "@weft/flow";
 
 /** The actions that apply to the run's status. Rendered only for roles that may act (not viewers). */
 export function ExecutionActions({

@@ -1,21 +1,26 @@
 "use client";
 
-import { memo, useCallback, useEffect, useState } from "react";
+import { memo, useCallback, useEffect, useMemo, useState } from "react";
 import Link from "next/link";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { ChevronRight, Radio } from "lucide-react";
+import { ChevronRight, Radio, Workflow } from "lucide-react";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import { cn } from "@/components/ui/cn";
 import { LocalTime } from "@/components/ui/local-time";
 import { useTRPC, type RouterOutputs } from "@/trpc/client";
+import { blockTitle } from "@/features/flow-builder/blocks";
 import { LiveCanvas } from "@/features/live-canvas/live-canvas";
+import { isDecisionBlock, StepFeedback } from "@/features/decisions/step-feedback";
+import { runTotals } from "@/features/live-canvas/run-view";
 import { ExecutionActions } from "./execution-actions";
-import { displayStatus, formatCost, formatDuration, formatTokens, isActive, triggerLabel } from "./format";
+import { displayStatus, formatCost, formatTokens, triggerLabel } from "./format";
 import { RawEventList } from "./raw-event-list";
-import { StatusBadge, StatusIcon } from "./status-badge";
+import { builderUrl, RunFailure } from "./run-failure";
+import { RUN_TIME_NOTE, RunTime } from "./run-time";
+import { StatusBadge } from "./status-badge";
+import { Json, StepCard } from "./step-card";
 import { StepList } from "./step-list";
-import { stepKey, withStoredBlocks, type StepState, type TimelineState } from "./timeline-state";
+import { stepKey, withStoredBlocks, type TimelineState } from "./timeline-state";
 import { useExecutionStream } from "./use-execution-stream";
 
 export type ExecutionDetail = RouterOutputs["executions"]["byId"];
@@ -54,12 +59,18 @@ export function ExecutionTimeline({ workspaceId, initial, canAct }: { workspaceI
   }, [refetch, stream.done]);
 
   const status = displayStatus(timeline.status, detail.status, stream.done);
+  const awaitingApproval = status === "paused" && timeline.approval !== null;
   const output = timeline.output ?? (detail.status === "completed" ? { value: detail.output } : null);
-  const error = timeline.error ?? (detail.status === "failed" ? (detail.error) : null);
+  const error = timeline.error ?? (detail.status === "failed" ? detail.error : null);
 
   const blocks = new Map<string, BlockRow>();
   for (const b of detail.blocks) blocks.set(stepKey(b.nodeId, b.iteration), b);
   const steps = withStoredBlocks(timeline.steps, detail.blocks);
+  // Tokens and cost as the live bar sums them (the stored totals are written when the run ends).
+  const totals = runTotals([], new Map(), steps, detail.metrics);
+  const titles = useMemo(() => nodeTitles(detail.graph), [detail.graph]);
+  const titleOf = (nodeId: string) => titles.get(nodeId) ?? nodeId;
+  const flowDeleted = detail.flowName == null;
 
   return (
     <div className="flex flex-col gap-6">
@@ -73,8 +84,8 @@ export function ExecutionTimeline({ workspaceId, initial, canAct }: { workspaceI
         </nav>
         <div className="flex flex-wrap items-center gap-3">
           <h1 className="text-2xl font-semibold tracking-tight">{detail.flowName ?? "Deleted flow"}</h1>
-          <span data-testid="execution-status" data-status={status}>
-            <StatusBadge status={status} />
+          <span data-testid="execution-status" data-status={status} data-awaiting-approval={awaitingApproval || undefined}>
+            <StatusBadge status={awaitingApproval ? "waiting" : status} />
           </span>
           {stream.connection === "reconnecting" ? (
             <span className="text-xs text-muted-foreground" role="status">
@@ -86,41 +97,52 @@ export function ExecutionTimeline({ workspaceId, initial, canAct }: { workspaceI
               <Radio className="size-3.5" aria-hidden /> Live
             </span>
           ) : null}
+          {!flowDeleted ? (
+            <Link href={builderUrl(workspaceId, detail.flowId)} className="ml-auto inline-flex items-center gap-1.5 text-sm font-medium underline-offset-4 hover:underline" data-testid="open-flow">
+              <Workflow className="size-4" aria-hidden />
+              Open flow
+            </Link>
+          ) : null}
         </div>
         <dl className="grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-3 lg:grid-cols-6">
           <Metric label="Trigger">{triggerLabel(detail.triggerType)}</Metric>
           <Metric label="Started">
             <LocalTime value={detail.startedAt ?? detail.createdAt} />
           </Metric>
-          <Metric label="Duration">{isActive(status) && detail.metrics.durationMs == null ? "running…" : formatDuration(detail.metrics.durationMs)}</Metric>
-          <Metric label="Tokens">{formatTokens(detail.metrics.tokens)}</Metric>
-          <Metric label="Cost">{formatCost(detail.metrics.costUsd)}</Metric>
+          <Metric label="Active time" note={RUN_TIME_NOTE}>
+            <RunTime timing={detail.timing} testId="execution-active-time" />
+          </Metric>
+          <Metric label="Tokens">
+            <span data-testid="execution-tokens">{formatTokens(totals.tokens)}</span>
+          </Metric>
+          <Metric label="Cost">
+            <span data-testid="execution-cost">{formatCost(totals.costUsd)}</span>
+          </Metric>
           <Metric label="Events">{stream.events.length}</Metric>
         </dl>
+        {awaitingApproval && timeline.approval ? (
+          <Alert variant="warning" title={`Waiting for approval at “${titleOf(timeline.approval.nodeId)}”`}>
+            <span data-testid="approval-question">{timeline.approval.message ?? "This step needs an approval to continue."}</span>
+          </Alert>
+        ) : null}
         {canAct ? (
           <ExecutionActions
             workspaceId={workspaceId}
             executionId={executionId}
             status={status}
             pauseReason={timeline.pauseReason}
-            awaitingApproval={status === "paused" && timeline.approval !== null}
+            awaitingApproval={awaitingApproval}
             onChanged={onChanged}
           />
         ) : null}
-        {status === "paused" && timeline.approval ? (
-          <Alert variant="warning" title="Waiting for approval">
-            {timeline.approval.message ?? `Step ${timeline.approval.nodeId} needs an approval to continue.`}
-          </Alert>
-        ) : null}
       </header>
 
-      <LiveCanvas run={detail} steps={timeline.steps} status={status} className="h-[440px]" />
-
       {error ? (
-        <Alert variant="error" title={`Run failed${error.nodeId ? ` at ${error.nodeId}` : ""}`}>
-          <span data-testid="execution-error">{error.message ?? error.code}</span>
-        </Alert>
+        <RunFailure workspaceId={workspaceId} flowId={detail.flowId} error={error} title={error.nodeId ? titleOf(error.nodeId) : null} flowDeleted={flowDeleted} />
       ) : null}
+
+      <LiveCanvas run={detail} steps={steps} status={status} className="h-[440px]" />
+
       {output ? (
         <Card>
           <CardHeader>
@@ -137,7 +159,16 @@ export function ExecutionTimeline({ workspaceId, initial, canAct }: { workspaceI
           Steps
         </h2>
         {steps.length === 0 ? <p className="text-sm text-muted-foreground">No step has started yet.</p> : (
-          <StepList steps={steps}>{(step) => <StepCard step={step} block={blocks.get(step.key)} />}</StepList>
+          <StepList steps={steps}>
+            {(step) => (
+              <>
+                <StepCard step={step} block={blocks.get(step.key)} title={titleOf(step.nodeId)} />
+                {step.status === "completed" && isDecisionBlock(step.blockType) ? (
+                  <StepFeedback workspaceId={workspaceId} executionId={executionId} nodeId={step.nodeId} iteration={step.iteration} canEdit={canAct} />
+                ) : null}
+              </>
+            )}
+          </StepList>
         )}
       </section>
 
@@ -153,86 +184,28 @@ export function ExecutionTimeline({ workspaceId, initial, canAct }: { workspaceI
   );
 }
 
-function Metric({ label, children }: { label: string; children: React.ReactNode }) {
+/** Each node's title (its label, else its block's name) in the run's pinned graph. */
+function nodeTitles(graph: unknown): Map<string, string> {
+  const titles = new Map<string, string>();
+  const nodes = (graph as { nodes?: unknown } | null)?.nodes;
+  if (!Array.isArray(nodes)) return titles;
+  for (const n of nodes as Array<{ id?: unknown; type?: unknown; data?: { label?: unknown } }>) {
+    if (typeof n.id !== "string") continue;
+    titles.set(n.id, blockTitle(typeof n.data?.label === "string" ? n.data.label : undefined, typeof n.type === "string" ? n.type : ""));
+  }
+  return titles;
+}
+
+function Metric({ label, note, children }: { label: string; note?: string; children: React.ReactNode }) {
   return (
     <div className="flex flex-col">
-      <dt className="text-xs text-muted-foreground">{label}</dt>
+      <dt className="text-xs text-muted-foreground" title={note}>
+        {label}
+      </dt>
       <dd className="tabular-nums">{children}</dd>
     </div>
   );
 }
-
-const isAiBlock = (type: string | null) => type === "ai" || type === "llm" || (type?.startsWith("ai") ?? false);
-
-/** One node execution: status icon, duration, attempts; input, output and error on demand. */
-const StepCard = memo(function StepCard({ step, block }: { step: StepState; block: BlockRow | undefined }) {
-  const failed = step.status === "failed";
-  const metrics = step.metrics ?? block?.metrics ?? null;
-  const showAi = isAiBlock(step.blockType) || (metrics?.tokensIn ?? 0) + (metrics?.tokensOut ?? 0) > 0;
-  return (
-    <div
-      data-testid="node-card"
-      data-node-id={step.nodeId}
-      data-iteration={step.iteration ?? ""}
-      data-status={step.status}
-      className={cn("rounded-lg border bg-card text-sm shadow-xs", failed ? "border-destructive/60 bg-destructive/5" : "border-border")}
-    >
-      <div className="flex flex-wrap items-center gap-x-3 gap-y-1 px-4 py-2.5">
-        <StatusIcon status={step.status} />
-        <span className="font-medium">{step.nodeId}</span>
-        {step.iteration != null ? <span className="text-xs text-muted-foreground">iteration {step.iteration}</span> : null}
-        {step.blockType ? <span className="rounded bg-muted px-1.5 py-0.5 font-mono text-xs text-muted-foreground">{step.blockType}</span> : null}
-        <span className="ml-auto flex items-center gap-3 text-xs text-muted-foreground tabular-nums">
-          {showAi && metrics ? (
-            <>
-              <span>{formatTokens((metrics.tokensIn ?? 0) + (metrics.tokensOut ?? 0))} tokens</span>
-              <span>{formatCost(metrics.costUsd)}</span>
-              {metrics.ttftMs != null ? <span>TTFT {formatDuration(metrics.ttftMs)}</span> : null}
-            </>
-          ) : null}
-          {step.attempt > 1 ? <span>attempt {step.attempt}</span> : null}
-          <span>{formatDuration(step.durationMs ?? block?.metrics.durationMs)}</span>
-        </span>
-      </div>
-      {failed && step.error ? (
-        <p className="border-t border-destructive/30 px-4 py-2 text-destructive" data-testid="node-error">
-          {step.error.code ? <span className="mr-2 font-mono text-xs">{step.error.code}</span> : null}
-          {step.error.message}
-        </p>
-      ) : null}
-      {step.skippedReason ? <p className="border-t border-border px-4 py-2 text-muted-foreground">Skipped: {step.skippedReason}</p> : null}
-      {step.text ? <pre className="max-h-48 overflow-auto border-t border-border px-4 py-2 font-mono text-xs whitespace-pre-wrap">{step.text}</pre> : null}
-      <details className="border-t border-border px-4 py-2">
-        <summary className="cursor-pointer text-xs text-muted-foreground select-none">Details</summary>
-        <div className="mt-2 grid gap-3 md:grid-cols-2">
-          <div>
-            <h3 className="mb-1 text-xs font-medium text-muted-foreground">Input</h3>
-            <Json value={block?.input} />
-          </div>
-          <div>
-            <h3 className="mb-1 text-xs font-medium text-muted-foreground">{failed ? "Error" : "Output"}</h3>
-            <Json value={failed ? step.error : (step.output ?? block?.output)} />
-          </div>
-        </div>
-        {step.logs.length ? (
-          <div className="mt-3">
-            <h3 className="mb-1 text-xs font-medium text-muted-foreground">Logs</h3>
-            <pre className="max-h-48 overflow-auto rounded bg-muted p-2 font-mono text-xs">{step.logs.join("\n")}</pre>
-          </div>
-        ) : null}
-      </details>
-    </div>
-  );
-});
-
-const Json = memo(function Json({ value, testId }: { value: unknown; testId?: string }) {
-  const text = value === undefined ? "—" : JSON.stringify(value, null, 2);
-  return (
-    <pre data-testid={testId} className="max-h-72 overflow-auto rounded-md bg-muted p-2 font-mono text-xs whitespace-pre-wrap">
-      {text}
-    </pre>
-  );
-});
 
 /** AI deltas and console logs as they arrive. */
 const StreamViewer = memo(function StreamViewer({ stream }: { stream: TimelineState["stream"] }) {

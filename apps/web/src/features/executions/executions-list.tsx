@@ -9,19 +9,23 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { EmptyState } from "@/components/ui/empty-state";
-import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { LocalTime } from "@/components/ui/local-time";
 import { Select } from "@/components/ui/select";
-import { TableHead } from "@/components/ui/table-head";
 import { useTRPC, type RouterOutputs } from "@/trpc/client";
-import { durationOf, executionStatuses, formatCost, formatDuration, formatTokens, isActive, triggerLabel, triggerTypes, type ExecutionStatus, type TriggerType } from "./format";
-import { defaultFilters, filtersToSearch, isFiltered, listInput, PAGE_SIZE, parseFilters, type ListFilters } from "./list-filters";
-import { StatusBadge } from "./status-badge";
+import { isActive } from "@weft/flow";
+import { BulkActions } from "./bulk-actions";
+import { ExecutionFilters, type FlowOption } from "./execution-filters";
+import { ErrorSnippet, ExecutionsBoard } from "./executions-board";
+import { formatCost, formatTokens, triggerLabel } from "./format";
+import { filtersToSearch, isFiltered, listInput, PAGE_SIZE, parseFilters, type ListFilters } from "./list-filters";
+import { RUN_TIME_NOTE, RunTime } from "./run-time";
+import { rowStatus, StatusBadge } from "./status-badge";
+
+export type { FlowOption };
 
 export type ExecutionListPage = RouterOutputs["executions"]["list"];
 type ExecutionRow = ExecutionListPage["items"][number];
-export type FlowOption = { id: string; name: string };
 
 const POLL_MS = 2000;
 const SEARCH_DEBOUNCE_MS = 300;
@@ -42,9 +46,12 @@ export function ExecutionsList({
   workspaceId,
   flows,
   initial,
+  canAct,
 }: {
   workspaceId: string;
   flows: FlowOption[];
+  /** Members and up: select runs and retry, cancel or delete them. */
+  canAct: boolean;
   /** The first page the server rendered, for the filters it was rendered with. */
   initial: { filters: ListFilters; page: ExecutionListPage } | null;
 }) {
@@ -78,84 +85,21 @@ export function ExecutionsList({
   const live = rows.some((row) => isActive(row.status));
   const hasPhases = rows.some((row) => row.phases.length > 0);
   const filtered = isFiltered(filters);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  // Only rows still listed stay selected (a filter or a delete removes the others).
+  const shownSelected = useMemo(() => rows.filter((r) => selected.has(r.id)).map((r) => r.id), [rows, selected]);
+  const toggle = useCallback((id: string, on: boolean) => {
+    setSelected((current) => {
+      const next = new Set(current);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  }, []);
 
   return (
     <div className="flex flex-col gap-4">
-      <form
-        role="search"
-        aria-label="Filter executions"
-        className="flex flex-wrap items-end gap-3"
-        onSubmit={(event) => {
-          event.preventDefault();
-          setFilters({ q: text });
-        }}
-      >
-        <div className="flex flex-col gap-1.5">
-          <Label htmlFor="execution-search">Search</Label>
-          <Input
-            id="execution-search"
-            type="search"
-            className="w-48"
-            placeholder="Execution id or flow name"
-            value={text}
-            maxLength={200}
-            onChange={(e) => setText(e.target.value)}
-          />
-        </div>
-        <div className="flex flex-col gap-1.5">
-          <Label htmlFor="execution-status">Status</Label>
-          <Select id="execution-status" className="w-32" value={filters.status} onChange={(e) => setFilters({ status: e.target.value as ExecutionStatus | "" })}>
-            <option value="">All statuses</option>
-            {executionStatuses.map((s) => (
-              <option key={s} value={s}>
-                {triggerLabel(s)}
-              </option>
-            ))}
-          </Select>
-        </div>
-        <div className="flex flex-col gap-1.5">
-          <Label htmlFor="execution-flow">Flow</Label>
-          <Select id="execution-flow" className="w-40" value={filters.flow} onChange={(e) => setFilters({ flow: e.target.value })}>
-            <option value="">All flows</option>
-            {flows.map((f) => (
-              <option key={f.id} value={f.id}>
-                {f.name}
-              </option>
-            ))}
-          </Select>
-        </div>
-        <div className="flex flex-col gap-1.5">
-          <Label htmlFor="execution-trigger">Trigger</Label>
-          <Select id="execution-trigger" className="w-32" value={filters.trigger} onChange={(e) => setFilters({ trigger: e.target.value as TriggerType | "" })}>
-            <option value="">All triggers</option>
-            {triggerTypes.map((t) => (
-              <option key={t} value={t}>
-                {triggerLabel(t)}
-              </option>
-            ))}
-          </Select>
-        </div>
-        <div className="flex flex-col gap-1.5">
-          <Label htmlFor="execution-from">From</Label>
-          <Input id="execution-from" type="date" className="w-36" value={filters.from} max={filters.to || undefined} onChange={(e) => setFilters({ from: e.target.value })} />
-        </div>
-        <div className="flex flex-col gap-1.5">
-          <Label htmlFor="execution-to">To</Label>
-          <Input id="execution-to" type="date" className="w-36" value={filters.to} min={filters.from || undefined} onChange={(e) => setFilters({ to: e.target.value })} />
-        </div>
-        {filtered ? (
-          <Button
-            type="button"
-            variant="ghost"
-            onClick={() => {
-              setText("");
-              setFilters({ ...defaultFilters, view: filters.view, group: filters.group });
-            }}
-          >
-            Clear filters
-          </Button>
-        ) : null}
-      </form>
+      <ExecutionFilters filters={filters} text={text} setText={setText} setFilters={setFilters} flows={flows} />
 
       <div className="flex flex-wrap items-center gap-3">
         <div role="group" aria-label="View" className="inline-flex rounded-md border border-border p-0.5">
@@ -199,15 +143,41 @@ export function ExecutionsList({
         ) : filters.view === "board" ? (
           <ExecutionsBoard workspaceId={workspaceId} rows={rows} group={filters.group} />
         ) : (
-          <div className="relative overflow-x-auto rounded-lg border border-border">
-            <table className="w-full text-sm" data-testid="executions-table">
-              <TableHead columns={["Status", "Flow", "Trigger", "Step", "Started", "Duration", "Tokens", "Cost"]} className="bg-muted/50" cellClassName="px-3 py-2" />
-              <tbody>
-                {rows.map((row) => (
-                  <ExecutionTableRow key={row.id} workspaceId={workspaceId} row={row} now={query.dataUpdatedAt} />
-                ))}
-              </tbody>
-            </table>
+          <div className="flex flex-col gap-2">
+            {canAct ? <BulkActions workspaceId={workspaceId} selected={shownSelected} onDone={() => setSelected(new Set())} /> : null}
+            <div className="relative overflow-x-auto rounded-lg border border-border">
+              <table className="w-full table-fixed text-sm" data-testid="executions-table">
+                <thead className="bg-muted/50 text-left text-xs text-muted-foreground">
+                  <tr>
+                    {canAct ? (
+                      <th scope="col" className="w-9 px-3 py-2">
+                        <input
+                          type="checkbox"
+                          aria-label="Select all shown runs"
+                          className="size-4 align-middle"
+                          checked={rows.length > 0 && shownSelected.length === rows.length}
+                          onChange={(e) => setSelected(e.target.checked ? new Set(rows.map((r) => r.id)) : new Set())}
+                        />
+                      </th>
+                    ) : null}
+                    <th scope="col" className="w-44 px-3 py-2 font-medium">Status</th>
+                    <th scope="col" className="w-48 px-3 py-2 font-medium">Flow</th>
+                    <th scope="col" className="hidden w-24 px-3 py-2 font-medium xl:table-cell">Trigger</th>
+                    <th scope="col" className="hidden w-40 px-3 py-2 font-medium xl:table-cell">Step</th>
+                    <th scope="col" className="w-36 px-3 py-2 font-medium">Started</th>
+                    <th scope="col" className="w-24 px-3 py-2 text-right font-medium" title={RUN_TIME_NOTE}>Active time</th>
+                    <th scope="col" className="hidden w-20 px-3 py-2 text-right font-medium xl:table-cell">Tokens</th>
+                    <th scope="col" className="w-20 px-3 py-2 text-right font-medium">Cost</th>
+                    <th scope="col" className="px-3 py-2 font-medium">Error</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((row) => (
+                    <ExecutionTableRow key={row.id} workspaceId={workspaceId} row={row} selectable={canAct} selected={selected.has(row.id)} onSelect={toggle} />
+                  ))}
+                </tbody>
+              </table>
+            </div>
           </div>
         )}
 
@@ -241,147 +211,67 @@ function ViewButton({ pressed, onClick, icon: Icon, label }: { pressed: boolean;
   );
 }
 
-/** A running run's elapsed time as of the last refresh (`now`), a finished one's recorded duration. */
-function RunDuration({ row, now }: { row: ExecutionRow; now: number }) {
-  const ms = isActive(row.status) ? durationOf(row, now) : row.durationMs;
-  return <>{formatDuration(ms)}</>;
-}
-
 function CurrentStep({ row }: { row: ExecutionRow }) {
   if (!row.currentNodeId) return <span className="text-muted-foreground">—</span>;
   return (
-    <span className="inline-flex min-w-0 items-baseline gap-1.5">
-      <span className="truncate font-mono text-xs">{row.currentNodeId}</span>
+    <span className="flex min-w-0 flex-col">
+      <span className="truncate text-xs" title={row.currentNodeId}>
+        {row.currentNodeLabel ?? row.currentNodeId}
+      </span>
       {row.phase ? <span className="truncate text-xs text-muted-foreground">{row.phase}</span> : null}
     </span>
   );
 }
 
-const ExecutionTableRow = memo(function ExecutionTableRow({ workspaceId, row, now }: { workspaceId: string; row: ExecutionRow; now: number }) {
+const ExecutionTableRow = memo(function ExecutionTableRow({
+  workspaceId,
+  row,
+  selectable,
+  selected,
+  onSelect,
+}: {
+  workspaceId: string;
+  row: ExecutionRow;
+  selectable: boolean;
+  selected: boolean;
+  onSelect: (id: string, on: boolean) => void;
+}) {
   return (
-    <tr className="border-t border-border hover:bg-muted/30" data-testid="execution-row" data-status={row.status} data-execution-id={row.id}>
+    <tr className={cn("border-t border-border hover:bg-muted/30", selected && "bg-muted/40")} data-testid="execution-row" data-status={row.status} data-execution-id={row.id}>
+      {selectable ? (
+        <td className="px-3 py-2">
+          <input
+            type="checkbox"
+            aria-label={`Select run ${row.id.slice(0, 8)} of ${row.flowName}`}
+            className="size-4 align-middle"
+            checked={selected}
+            onChange={(e) => onSelect(row.id, e.target.checked)}
+          />
+        </td>
+      ) : null}
       <td className="px-3 py-2">
-        <StatusBadge status={row.status} />
+        <StatusBadge status={rowStatus(row)} />
       </td>
-      <td className="max-w-64 px-3 py-2">
-        <Link href={`/w/${workspaceId}/executions/${row.id}`} className="block truncate font-medium hover:underline focus-visible:underline">
+      <td className="px-3 py-2">
+        <Link href={`/w/${workspaceId}/executions/${row.id}`} className="block truncate font-medium hover:underline focus-visible:underline" title={row.flowName}>
           {row.flowName}
         </Link>
         <span className="font-mono text-xs text-muted-foreground">{row.id.slice(0, 8)}</span>
       </td>
-      <td className="px-3 py-2 text-muted-foreground">{triggerLabel(row.triggerType)}</td>
-      <td className="max-w-48 px-3 py-2">
+      <td className="hidden px-3 py-2 text-muted-foreground xl:table-cell">{triggerLabel(row.triggerType)}</td>
+      <td className="hidden px-3 py-2 xl:table-cell">
         <CurrentStep row={row} />
       </td>
-      <td className="px-3 py-2 whitespace-nowrap text-muted-foreground">
+      <td className="px-3 py-2 text-xs text-muted-foreground">
         <LocalTime value={row.startedAt ?? row.createdAt} />
       </td>
-      <td className="px-3 py-2 text-right tabular-nums" suppressHydrationWarning>
-        <RunDuration row={row} now={now} />
+      <td className="px-3 py-2 text-right">
+        <RunTime timing={row.timing} />
       </td>
-      <td className="px-3 py-2 text-right tabular-nums">{formatTokens(row.tokens)}</td>
+      <td className="hidden px-3 py-2 text-right tabular-nums xl:table-cell">{formatTokens(row.tokens)}</td>
       <td className={row.costUsd == null ? "px-3 py-2 text-right text-muted-foreground" : "px-3 py-2 text-right tabular-nums"}>{formatCost(row.costUsd)}</td>
+      <td className="px-3 py-2">{row.status === "failed" && row.error ? <ErrorSnippet error={row.error} /> : null}</td>
     </tr>
-  );
-});
-
-type BoardColumn = { key: string; label: string; rows: ExecutionRow[] };
-
-/** One column per run status, always all six, in lifecycle order. */
-function statusColumns(rows: readonly ExecutionRow[]): BoardColumn[] {
-  return executionStatuses.map((status) => ({ key: status, label: triggerLabel(status), rows: rows.filter((r) => r.status === status) }));
-}
-
-/**
- * One column per phase, in the order the flows' graphs list them (merged across flows), then "No
- * phase" for runs whose current node has none (or that have not started a node yet).
- */
-function phaseColumns(rows: readonly ExecutionRow[]): BoardColumn[] {
-  const order: string[] = [];
-  for (const row of rows) for (const phase of row.phases) if (!order.includes(phase)) order.push(phase);
-  for (const row of rows) if (row.phase && !order.includes(row.phase)) order.push(row.phase);
-  const columns: BoardColumn[] = order.map((phase) => ({ key: phase, label: phase, rows: rows.filter((r) => r.phase === phase) }));
-  const none = rows.filter((r) => !r.phase);
-  if (none.length > 0) columns.push({ key: "", label: "No phase", rows: none });
-  return columns;
-}
-
-function ExecutionsBoard({ workspaceId, rows, group }: { workspaceId: string; rows: readonly ExecutionRow[]; group: ListFilters["group"] }) {
-  const columns = group === "phase" ? phaseColumns(rows) : statusColumns(rows);
-  return (
-    <div
-      role="region"
-      aria-label={group === "phase" ? "Board by phase" : "Board by status"}
-      className="grid auto-cols-[minmax(14rem,1fr)] grid-flow-col gap-3 overflow-x-auto pb-2"
-      data-testid="executions-board"
-      data-group={group}
-    >
-      {columns.map((column) => {
-        const headingId = `board-${group}-${column.key || "none"}`;
-        return (
-          <section
-            key={column.key}
-            aria-labelledby={headingId}
-            data-testid="board-column"
-            data-column={column.key}
-            className="flex min-h-40 flex-col gap-2 rounded-lg border border-border bg-muted/30 p-2"
-          >
-            <h2 id={headingId} className="flex items-center justify-between px-1 text-sm font-semibold">
-              {column.label}
-              <span className="rounded-full bg-muted px-2 text-xs font-normal text-muted-foreground tabular-nums" data-testid="board-column-count">
-                <span className="sr-only">, runs: </span>
-                {column.rows.length}
-              </span>
-            </h2>
-            {column.rows.length === 0 ? (
-              <p className="px-1 text-xs text-muted-foreground">No runs</p>
-            ) : (
-              <ul className="flex flex-col gap-2">
-                {column.rows.map((row) => (
-                  <ExecutionCard key={row.id} workspaceId={workspaceId} row={row} showPhase={group === "status"} />
-                ))}
-              </ul>
-            )}
-          </section>
-        );
-      })}
-    </div>
-  );
-}
-
-const ExecutionCard = memo(function ExecutionCard({ workspaceId, row, showPhase }: { workspaceId: string; row: ExecutionRow; showPhase: boolean }) {
-  return (
-    <li
-      data-testid="execution-card"
-      data-status={row.status}
-      data-execution-id={row.id}
-      data-phase={row.phase ?? ""}
-      className="flex flex-col gap-1.5 rounded-md border border-border bg-card p-3 text-sm shadow-xs"
-    >
-      <Link href={`/w/${workspaceId}/executions/${row.id}`} className="truncate font-medium hover:underline focus-visible:underline" title={row.flowName}>
-        {row.flowName}
-      </Link>
-      <div className="flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-muted-foreground">
-        <StatusBadge status={row.status} />
-        <span className="font-mono">{row.id.slice(0, 8)}</span>
-        <span>{triggerLabel(row.triggerType)}</span>
-      </div>
-      <div className="text-xs text-muted-foreground">
-        <LocalTime value={row.startedAt ?? row.createdAt} />
-      </div>
-      {row.currentNodeId ? (
-        <div className="text-xs">
-          <span className="text-muted-foreground">At </span>
-          <span className="font-mono">{row.currentNodeId}</span>
-          {showPhase && row.phase ? <span className="text-muted-foreground"> · {row.phase}</span> : null}
-        </div>
-      ) : null}
-      <div className="flex flex-wrap gap-x-3 text-xs whitespace-nowrap text-muted-foreground tabular-nums">
-        <span>{row.durationMs == null ? (isActive(row.status) ? "running…" : "—") : formatDuration(row.durationMs)}</span>
-        <span>{formatTokens(row.tokens)} tokens</span>
-        <span>{formatCost(row.costUsd)}</span>
-      </div>
-    </li>
   );
 });
 

@@ -1,15 +1,9 @@
-/** Display helpers for executions: statuses, durations, tokens and cost. */
+/** Display helpers for executions: durations, tokens and cost (statuses and their predicates: `@weft/flow`). */
 
-export const executionStatuses = ["pending", "running", "paused", "completed", "failed", "cancelled"] as const;
-export type ExecutionStatus = (typeof executionStatuses)[number];
+import { isActive, isTerminal } from "@weft/flow";
+
 export const triggerTypes = ["manual", "webhook", "schedule", "api"] as const;
 export type TriggerType = (typeof triggerTypes)[number];
-
-const terminal: ReadonlySet<string> = new Set(["completed", "failed", "cancelled"]);
-/** Completed, failed or cancelled: nothing more will happen to the run. */
-export const isTerminal = (status: string) => terminal.has(status);
-/** Pending, running or paused: the run may still change. */
-export const isActive = (status: string) => !terminal.has(status);
 
 /**
  * The run's status to show: what its events say, unless the stream ended on a terminal event and the
@@ -38,13 +32,19 @@ export function formatCost(usd: number | null | undefined): string {
 
 export const formatTokens = (tokens: number | null | undefined) => (tokens == null ? "—" : new Intl.NumberFormat("en").format(tokens));
 
-export const triggerLabel = (trigger: string) => trigger.charAt(0).toUpperCase() + trigger.slice(1);
+const labels: Record<string, string> = { manual: "Manual", webhook: "Webhook", schedule: "Schedule", api: "API" };
+/** A trigger type as people write it ("API", not "Api"). */
+export const triggerLabel = (trigger: string) => labels[trigger] ?? trigger.charAt(0).toUpperCase() + trigger.slice(1);
 
-/** The elapsed time of a run still going (now - startedAt), else its recorded duration. */
-export function durationOf(run: { durationMs: number | null; startedAt: Date | string | null; finishedAt: Date | string | null }, now: number) {
-  if (run.durationMs != null) return run.durationMs;
-  if (!run.startedAt) return null;
-  const start = new Date(run.startedAt).getTime();
-  const end = run.finishedAt ? new Date(run.finishedAt).getTime() : now;
-  return Math.max(0, end - start);
+/** A run's active and paused time, as the API reports it (see RunTiming in packages/api). */
+export type RunTiming = { activeMs: number; pausedMs: number; runningSince: Date | string | null; pausedSince: Date | string | null };
+
+/**
+ * The run's active time: the intervals it ran, plus the current one (now minus `runningSince`) while
+ * it runs. Time paused waiting for a person is left out; `waitedMs` is that time, the current pause
+ * included. Every page shows these (header, live bar, list, board), so they agree.
+ */
+export function activeTime(timing: RunTiming, now: number | null): { activeMs: number; waitedMs: number; ticking: boolean } {
+  const since = (value: Date | string | null) => (value == null || now == null ? 0 : Math.max(0, now - new Date(value).getTime()));
+  return { activeMs: timing.activeMs + since(timing.runningSince), waitedMs: timing.pausedMs + since(timing.pausedSince), ticking: timing.runningSince != null };
 }

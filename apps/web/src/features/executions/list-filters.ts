@@ -1,4 +1,5 @@
-import { executionStatuses, triggerTypes, type ExecutionStatus, type TriggerType } from "./format";
+import { executionStatuses, type ExecutionStatus } from "@weft/flow";
+import { triggerTypes, type TriggerType } from "./format";
 
 /**
  * The executions page's state, kept in the URL's search params so a filtered view or the board can be

@@ -18,6 +18,12 @@ export type DisplayStatus = keyof typeof styles;
 
 const known = (status: string): status is DisplayStatus => status in styles;
 
+/** A status's label ("Waiting for approval" for `waiting`), or the status itself when unknown. */
+export const statusLabel = (status: string) => (known(status) ? styles[status].label : status);
+
+/** What a listed run's badge says: a run paused at an approval is "waiting" (for approval), not "paused". */
+export const rowStatus = (row: { status: string; awaitingApproval?: boolean }) => (row.status === "paused" && row.awaitingApproval ? "waiting" : row.status);
+
 /** A run's or a step's status as a coloured badge with an icon (not colour alone). */
 export const StatusBadge = memo(function StatusBadge({ status, className }: { status: string; className?: string }) {
   const style = known(status) ? styles[status] : { variant: "outline" as const, Icon: CircleDashed, label: status };

@@ -14,7 +14,7 @@ describe("withStoredBlocks", () => {
       error: null,
       metrics,
     });
-    const { steps } = advanceTimeline(emptyTimeline, [{ index: 0, event: { type: "node_complete", nodeId: "in" } }]);
+    const { steps } = advanceTimeline(emptyTimeline, [{ index: 0, event: { type: "node_complete", nodeId: "in", output: null } }]);
     const merged = withStoredBlocks(steps, [block("in", "completed"), block("out", "running"), block("odd", "weird"), block("loop", "completed", "1")]);
     expect(merged.map((s) => [s.key, s.status])).toEqual([
       ["in#", "completed"],
@@ -25,5 +25,23 @@ describe("withStoredBlocks", () => {
     expect(merged[0]).toBe(steps[0]);
     expect(merged[1]).toMatchObject({ blockType: "function", attempt: 2, output: { ok: true }, error: null, durationMs: 7, metrics, text: "", logs: [], retries: 0 });
     expect(withStoredBlocks(steps, [])).toBe(steps);
+  });
+});
+
+describe("attempts after a fix-and-continue", () => {
+  it("keep the failed attempt listed while the re-run is attempt 2", () => {
+    const events = [
+      { type: "execution_start" },
+      { type: "node_start", nodeId: "b", blockType: "function", attempt: 1 },
+      { type: "node_error", nodeId: "b", attempt: 1, error: { code: "USER_ERROR", message: "boom" } },
+      { type: "execution_error", error: { code: "USER_ERROR", message: "boom", nodeId: "b" } },
+      { type: "execution_resumed", fromNodeId: "b" },
+      { type: "node_start", nodeId: "b", blockType: "function", attempt: 2 },
+      { type: "node_complete", nodeId: "b", output: 1, durationMs: 3 },
+    ].map((event, index) => ({ index, event }));
+    const { steps, status } = advanceTimeline(emptyTimeline, events);
+    expect(status).toBe("running");
+    expect(steps).toHaveLength(1);
+    expect(steps[0]).toMatchObject({ status: "completed", attempt: 2, failedAttempts: [{ attempt: 1, error: { code: "USER_ERROR", message: "boom" } }] });
   });
 });

@@ -1,3 +1,4 @@
+import { parseExecutionEvent, type LogLine, type NodeMetrics } from "@weft/flow";
 import type { StreamEvent } from "./use-execution-stream";
 
 /** A step of the run as the events describe it: one per node and loop iteration. */
@@ -11,13 +12,15 @@ export type StepState = {
   output?: unknown;
   error?: { code?: string; message?: string } | null;
   durationMs: number | null;
-  metrics: { tokensIn?: number | null; tokensOut?: number | null; costUsd?: number | null; ttftMs?: number | null; tokensPerSecond?: number | null } | null;
+  metrics: NodeMetrics | null;
   /** AI text streamed so far. */
   text: string;
   /** Console lines of user code. */
   logs: string[];
   retries: number;
   skippedReason?: string;
+  /** Every attempt that failed (retried, or failed before a fix-and-continue), oldest first. */
+  failedAttempts: ReadonlyArray<{ attempt: number; error: { code?: string; message?: string } | null }>;
 };
 
 const stepStatuses: readonly StepState["status"][] = ["pending", "running", "completed", "failed", "skipped", "waiting"];
@@ -62,6 +65,7 @@ export function withStoredBlocks(steps: readonly StepState[], blocks: readonly S
       text: "",
       logs: [],
       retries: 0,
+      failedAttempts: isStepStatus(b.status) && b.status === "failed" ? [{ attempt: b.attempt, error: (b.error as StepState["error"]) ?? null }] : [],
     });
   }
   return extra.length ? [...steps, ...extra] : steps;
@@ -93,43 +97,38 @@ export const emptyTimeline: TimelineState = {
   stream: [],
 };
 
-const str = (v: unknown) => (typeof v === "string" ? v : typeof v === "number" ? String(v) : null);
-const num = (v: unknown) => (typeof v === "number" ? v : null);
+/** A console line of user code, `warn: message` (plain `log` lines have no prefix). */
+const logLine = (line: LogLine) => `${line.level !== "log" ? `${line.level}: ` : ""}${line.message}`;
 
-/** A console line of user code: `{ level, message }` (older shapes: a string, or anything else as JSON). */
-function logLine(line: unknown): string {
-  if (typeof line === "string") return line;
-  if (line && typeof line === "object" && "message" in line && typeof line.message === "string") {
-    const level = "level" in line && typeof line.level === "string" && line.level !== "log" ? `${line.level}: ` : "";
-    return `${level}${line.message}`;
-  }
-  return JSON.stringify(line) ?? "";
-}
-
-/** Applies `events[state.count..]` to the state; events must be contiguous from index 0. */
+/**
+ * Applies `events[state.count..]` to the state; events must be contiguous from index 0. Each event is
+ * parsed with the event union of `@weft/flow`; one that does not parse (a newer server's event type,
+ * a malformed payload) keeps its place in the log (the raw list shows it) but changes no step.
+ */
 export function advanceTimeline(state: TimelineState, events: readonly StreamEvent[]): TimelineState {
   if (events.length <= state.count) return state;
   const next: TimelineState = { ...state, steps: state.steps.slice(), stepIndex: new Map(state.stepIndex), stream: state.stream.slice() };
   const stream = next.stream as TimelineState["stream"][number][];
   const index = next.stepIndex as Map<string, number>;
 
-  const update = (e: Record<string, unknown>, change: (step: StepState) => Partial<StepState>) => {
-    const nodeId = str(e.nodeId);
-    if (!nodeId) return;
-    const iteration = str(e.iteration);
-    const key = stepKey(nodeId, iteration);
+  const update = (e: { nodeId: string; iteration?: string | undefined }, change: (step: StepState) => Partial<StepState>) => {
+    const iteration = e.iteration ?? null;
+    const key = stepKey(e.nodeId, iteration);
     let at = index.get(key);
     if (at === undefined) {
       at = next.steps.length;
       index.set(key, at);
-      next.steps.push({ key, nodeId, iteration, blockType: null, status: "pending", attempt: 1, durationMs: null, metrics: null, text: "", logs: [], retries: 0 });
+      next.steps.push({ key, nodeId: e.nodeId, iteration, blockType: null, status: "pending", attempt: 1, durationMs: null, metrics: null, text: "", logs: [], retries: 0, failedAttempts: [] });
     }
     const step = next.steps[at]!;
     next.steps[at] = { ...step, ...change(step) };
   };
 
   for (let i = state.count; i < events.length; i++) {
-    const { index: eventIndex, event: e } = events[i]!;
+    const { index: eventIndex, event: raw } = events[i]!;
+    const parsed = parseExecutionEvent(raw);
+    if (!parsed.success) continue;
+    const e = parsed.data;
     switch (e.type) {
       case "execution_start":
       case "execution_resumed":
@@ -140,7 +139,7 @@ export function advanceTimeline(state: TimelineState, events: readonly StreamEve
         break;
       case "execution_paused":
         next.status = "paused";
-        next.pauseReason = str(e.reason);
+        next.pauseReason = e.reason;
         break;
       case "execution_complete":
         next.status = "completed";
@@ -150,47 +149,54 @@ export function advanceTimeline(state: TimelineState, events: readonly StreamEve
       case "execution_error":
         next.status = "failed";
         next.approval = null;
-        next.error = (e.error as TimelineState["error"]) ?? { message: "Failed" };
+        next.error = e.error;
         break;
       case "execution_cancelled":
         next.status = "cancelled";
         next.approval = null;
         break;
       case "node_start":
-        update(e, () => ({ status: "running", blockType: str(e.blockType), attempt: num(e.attempt) ?? 1, error: null }));
+        update(e, () => ({ status: "running", blockType: e.blockType, attempt: e.attempt, error: null }));
         break;
       case "node_stream": {
-        const nodeId = str(e.nodeId) ?? "";
-        const delta = str(e.delta);
-        const logs = Array.isArray(e.logs) ? e.logs.map(logLine) : [];
+        const delta = e.delta ?? "";
+        const logs = e.logs?.map(logLine) ?? [];
         update(e, (s) => ({ text: delta ? s.text + delta : s.text, logs: logs.length ? [...s.logs, ...logs] : s.logs }));
-        if (delta) stream.push({ index: eventIndex, nodeId, kind: "text", text: delta });
-        for (const line of logs) stream.push({ index: eventIndex, nodeId, kind: "log", text: line });
+        if (delta) stream.push({ index: eventIndex, nodeId: e.nodeId, kind: "text", text: delta });
+        for (const line of logs) stream.push({ index: eventIndex, nodeId: e.nodeId, kind: "log", text: line });
         break;
       }
       case "node_complete":
-        update(e, () => ({
-          status: "completed",
-          output: e.output,
-          durationMs: num(e.durationMs),
-          metrics: (e.metrics as StepState["metrics"]) ?? null,
-        }));
+        update(e, () => ({ status: "completed", output: e.output, durationMs: e.durationMs ?? null, metrics: e.metrics ?? null }));
         break;
-      case "node_error":
-        update(e, () => ({ status: "failed", attempt: num(e.attempt) ?? 1, error: e.error as StepState["error"] }));
+      case "node_error": {
+        const error = e.error;
+        update(e, (s) => {
+          const attempt = e.attempt ?? s.attempt;
+          return { status: "failed", attempt, error, failedAttempts: [...s.failedAttempts, { attempt, error }] };
+        });
         break;
-      case "node_retry":
-        update(e, (s) => ({ status: "running", attempt: num(e.nextAttempt) ?? s.attempt + 1, retries: s.retries + 1, error: e.error as StepState["error"] }));
+      }
+      case "node_retry": {
+        const error = e.error;
+        update(e, (s) => ({ status: "running", attempt: e.nextAttempt, retries: s.retries + 1, error, failedAttempts: [...s.failedAttempts, { attempt: e.attempt, error }] }));
         break;
+      }
       case "node_skipped":
-        update(e, () => ({ status: "skipped", skippedReason: str(e.reason) ?? undefined }));
+        update(e, () => ({ status: "skipped", skippedReason: e.reason }));
         break;
       case "approval_requested":
-        next.approval = { nodeId: str(e.nodeId) ?? "", message: str(e.message) };
+        next.approval = { nodeId: e.nodeId, message: e.message };
         update(e, () => ({ status: "waiting" }));
         break;
-      default:
+      case "comment_added":
+      case "artifact_added":
+      case "phase_changed":
         break;
+      default: {
+        const unhandled: never = e;
+        void unhandled;
+      }
     }
   }
   next.count = events.length;

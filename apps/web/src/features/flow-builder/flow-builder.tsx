@@ -4,6 +4,7 @@ import "@xyflow/react/dist/style.css";
 import { useCallback, useMemo, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useSearchParams } from "next/navigation";
 import { ReactFlowProvider, useReactFlow, type XYPosition } from "@xyflow/react";
 import { useHotkeys } from "react-hotkeys-hook";
 import { CalendarClock, Play } from "lucide-react";
@@ -53,7 +54,13 @@ function useStableVariables(next: Variable[]): Variable[] {
 
 /** The flow builder: header, palette, canvas, inspector, autosave, validate and run. */
 export function FlowBuilder({ workspaceId, flow, canEdit }: { workspaceId: string; flow: Flow; canEdit: boolean }) {
-  const [store] = useState(() => createFlowStore({ nodes: flow.nodes, edges: flow.edges }));
+  // `?node=<id>` (a run page's "Open in builder"): that node starts selected, its settings open.
+  const focus = useSearchParams().get("node");
+  const [store] = useState(() => {
+    const created = createFlowStore({ nodes: flow.nodes, edges: flow.edges });
+    if (focus) created.getState().onNodesChange([{ type: "select", id: focus, selected: true }]);
+    return created;
+  });
   return (
     <FlowStoreContext.Provider value={store}>
       <ReactFlowProvider>

@@ -3,8 +3,8 @@
 import { useMemo, type ReactNode } from "react";
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
-import { renderTemplate } from "@weft/flow";
-import { formatCost, formatDuration, formatTokens, isActive } from "@/features/executions/format";
+import { isActive, renderTemplate } from "@weft/flow";
+import { formatCost, formatDuration, formatTokens } from "@/features/executions/format";
 import { StatusBadge } from "@/features/executions/status-badge";
 import { useTRPC } from "@/trpc/client";
 import { errorHint } from "./error-hints";

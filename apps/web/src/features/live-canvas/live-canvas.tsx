@@ -22,7 +22,9 @@ import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useTRPC, type RouterOutputs } from "@/trpc/client";
-import { formatCost, formatDuration, formatTokens, isActive } from "@/features/executions/format";
+import { isActive } from "@weft/flow";
+import { formatCost, formatTokens } from "@/features/executions/format";
+import { RunTime } from "@/features/executions/run-time";
 import { StatusBadge } from "@/features/executions/status-badge";
 import { withStoredBlocks, type StepState } from "@/features/executions/timeline-state";
 import { toCanvas } from "@/features/flow-builder/store";
@@ -30,7 +32,6 @@ import { LiveNode } from "./live-node";
 import {
   applyFlows,
   applyRuns,
-  elapsedMs,
   nodeRuns,
   runTotals,
   type BaseNode,
@@ -40,7 +41,6 @@ import {
   type NodeRunStatus,
   type RunTotals,
 } from "./run-view";
-import { useNow } from "./use-now";
 
 export type LiveRun = RouterOutputs["executions"]["byId"];
 
@@ -192,8 +192,6 @@ const LiveBar = memo(function LiveBar({
   cancel: { workspaceId: string; onCancelled: () => void } | null;
 }) {
   const active = isActive(status);
-  const now = useNow(active);
-  const elapsed = elapsedMs({ ...run, durationMs: run.metrics.durationMs }, active, now);
   const percent = totals.total > 0 ? Math.round((totals.done / totals.total) * 100) : 0;
   return (
     <div data-testid="live-bar" className="flex flex-wrap items-center gap-x-6 gap-y-2 border-t border-border bg-muted/40 px-4 py-2 text-sm">
@@ -219,8 +217,8 @@ const LiveBar = memo(function LiveBar({
           <span className="text-muted-foreground">nodes</span>
         </span>
       </div>
-      <Stat label="Elapsed" testId="live-elapsed">
-        {formatDuration(elapsed)}
+      <Stat label="Active time" testId="live-elapsed-stat">
+        <RunTime timing={run.timing} testId="live-elapsed" compact />
       </Stat>
       <Stat label="Tokens" testId="live-tokens">
         {formatTokens(totals.tokens)}

@@ -59,9 +59,12 @@ export function LiveExecution({
         </span>
         <Link
           href={`/w/${workspaceId}/executions/${executionId}`}
+          target="_blank"
+          rel="noopener noreferrer"
           className="inline-flex items-center gap-1 font-medium underline-offset-4 hover:underline"
         >
           View execution
+          <span className="sr-only"> (opens in a new tab)</span>
           <ExternalLink className="size-3.5" aria-hidden />
         </Link>
         <Button type="button" variant="outline" size="sm" className="ml-auto" onClick={onExit}>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { StepState } from "../executions/timeline-state";
-import { applyFlows, applyRuns, edgeFlow, elapsedMs, nodeRuns, runTotals, type BaseNode, type NodeRun, type RunStep } from "./run-view";
+import { applyFlows, applyRuns, edgeFlow, nodeRuns, runTotals, type BaseNode, type NodeRun, type RunStep } from "./run-view";
 
 const step = (nodeId: string, status: StepState["status"], extra: Partial<StepState> = {}): StepState => ({
   key: `${nodeId}#${extra.iteration ?? ""}`,
@@ -14,6 +14,7 @@ const step = (nodeId: string, status: StepState["status"], extra: Partial<StepSt
   text: "",
   logs: [],
   retries: 0,
+  failedAttempts: [],
   ...extra,
 });
 const iteration = (nodeId: string, i: number, status: StepState["status"], extra: Partial<StepState> = {}) =>
@@ -55,9 +56,9 @@ describe("runTotals", () => {
     expect(runTotals(["a", "b", "c", "d"], runs, [], stored)).toEqual({ done: 2, total: 4, tokens: 99, costUsd: 1.5 });
   });
 
-  it("sums tokens and cost from step metrics (string or number), unknown when a step with tokens has no price", () => {
+  it("sums tokens and cost from step metrics, unknown when a step with tokens has no price", () => {
     const withMetrics = (metrics: RunStep["metrics"]): RunStep => ({ ...step("x", "completed"), metrics });
-    const priced = [withMetrics({ tokensIn: 10, tokensOut: 5, costUsd: "0.25" as unknown as number }), withMetrics({ tokensIn: 1, tokensOut: 1, costUsd: 0.5 })];
+    const priced = [withMetrics({ tokensIn: 10, tokensOut: 5, costUsd: 0.25 }), withMetrics({ tokensIn: 1, tokensOut: 1, costUsd: 0.5 })];
     expect(runTotals([], runs, priced, stored)).toMatchObject({ tokens: 17, costUsd: 0.75 });
     expect(runTotals([], runs, [...priced, withMetrics({ tokensIn: 3, tokensOut: 0, costUsd: null })], stored)).toMatchObject({ tokens: 20, costUsd: null });
     expect(runTotals([], runs, [withMetrics({})], stored)).toMatchObject({ tokens: 0, costUsd: 0 });
@@ -114,19 +115,5 @@ describe("applyRuns / applyFlows", () => {
     expect(edgeFlow(e, runs("completed", "completed"))).toBe("done");
     expect(edgeFlow(e, runs("running", "running"))).toBe("idle");
     expect(edgeFlow(e, runs("completed", "pending"))).toBe("idle");
-  });
-});
-
-describe("elapsedMs", () => {
-  const start = "2025-01-01T00:00:00.000Z";
-  const t0 = Date.parse(start);
-  it("ticks from the start while active and uses the recorded duration once ended", () => {
-    const run = { createdAt: start, startedAt: start, finishedAt: null, durationMs: null };
-    expect(elapsedMs(run, true, t0 + 1500)).toBe(1500);
-    expect(elapsedMs(run, true, null)).toBeNull();
-    expect(elapsedMs({ ...run, durationMs: 900 }, false, t0 + 5000)).toBe(900);
-    expect(elapsedMs({ ...run, finishedAt: "2025-01-01T00:00:02.000Z" }, false, null)).toBe(2000);
-    // A resumed run keeps its old duration in the row until it ends again: active ignores it.
-    expect(elapsedMs({ ...run, durationMs: 900 }, true, t0 + 5000)).toBe(5000);
   });
 });

@@ -92,7 +92,7 @@ export function runTotals(
     const used = (m.tokensIn ?? 0) + (m.tokensOut ?? 0);
     tokens += used;
     // Events carry the cost as a decimal string, stored rows as a number.
-    const stepCost = m.costUsd == null ? null : Number(m.costUsd);
+    const stepCost = m.costUsd ?? null;
     if (stepCost == null || Number.isNaN(stepCost)) {
       if (m.tokensIn != null || m.tokensOut != null) costKnown = false;
     } else cost += stepCost;
@@ -167,21 +167,4 @@ export function applyFlows(edges: readonly (Edge | LiveFlowEdge)[], runs: Readon
     if ((edge as LiveFlowEdge).data?.flow === flow) return edge as LiveFlowEdge;
     return { ...edge, animated: flow === "active", style: edgeStyles[flow], data: { ...edge.data, flow } };
   });
-}
-
-/**
- * How long the run has taken: while it is active, `now` minus its start (null before the clock has
- * ticked); once it ended, its recorded duration, else its finish minus its start.
- */
-export function elapsedMs(
-  run: { createdAt: Date | string; startedAt: Date | string | null; finishedAt: Date | string | null; durationMs: number | null },
-  active: boolean,
-  now: number | null,
-): number | null {
-  const start = new Date(run.startedAt ?? run.createdAt).getTime();
-  if (!active) {
-    if (run.durationMs != null) return run.durationMs;
-    if (run.finishedAt) return Math.max(0, new Date(run.finishedAt).getTime() - start);
-  }
-  return now == null ? null : Math.max(0, now - start);
 }

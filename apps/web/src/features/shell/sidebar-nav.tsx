@@ -2,13 +2,15 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { Blocks, Cable, History, Settings, Workflow } from "lucide-react";
+import { BarChart3, Cable, History, ListChecks, Settings, Shapes, Workflow } from "lucide-react";
 import { cn } from "@/components/ui/cn";
 
 const items = [
   { segment: "flows", label: "Flows", icon: Workflow },
   { segment: "executions", label: "Executions", icon: History },
-  { segment: "blocks", label: "Blocks", icon: Blocks },
+  { segment: "decisions", label: "Decisions", icon: ListChecks },
+  { segment: "patterns", label: "Patterns", icon: Shapes },
+  { segment: "analytics", label: "Analytics", icon: BarChart3 },
   { segment: "connections", label: "Connections", icon: Cable },
   { segment: "settings", label: "Settings", icon: Settings },
 ] as const;

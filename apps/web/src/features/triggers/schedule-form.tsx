@@ -11,7 +11,8 @@ import { Select } from "@/components/ui/select";
 import { Switch } from "@/components/ui/switch";
 import { fieldError, formError, fromTRPCError } from "@/features/forms/server-error";
 import { useTRPC, type RouterOutputs } from "@/trpc/client";
-import { browserTimeZone, formatInZone, timeZoneOptions } from "./time-zones";
+import { describeCron } from "./describe-cron";
+import { browserTimeZone, formatInZone, isTimeZone, timeZoneOptions, zoneOffset } from "./time-zones";
 
 export type Schedule = RouterOutputs["schedules"]["list"][number];
 type OverlapPolicy = Schedule["overlapPolicy"];
@@ -72,7 +73,10 @@ export function ScheduleForm({
   const [catchupMax, setCatchupMax] = useState(String(schedule?.catchupMax ?? 10));
   const [inputText, setInputText] = useState(schedule?.input == null ? "" : JSON.stringify(schedule.input, null, 2));
   const [inputProblem, setInputProblem] = useState<string | null>(null);
-  const zones = useMemo(() => timeZoneOptions(timezone), [timezone]);
+  const ownZone = useMemo(() => browserTimeZone(), []);
+  const zones = useMemo(() => timeZoneOptions(ownZone), [ownZone]);
+  const described = useMemo(() => describeCron(cron), [cron]);
+  const zoneValid = useMemo(() => isTimeZone(timezone), [timezone]);
 
   const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.schedules.list.queryKey({ workspaceId, flowId }) });
   const onSuccess = async () => {
@@ -83,13 +87,15 @@ export function ScheduleForm({
   const update = useMutation(trpc.schedules.update.mutationOptions({ onSuccess }));
   const save = schedule ? update : create;
   const error = fromTRPCError(save.error);
+  // `input` itself, or a field of it the Start block's input schema wants (`input.region: ...`).
+  const inputError = error?.path === "input" || error?.path?.startsWith("input.") ? error.message : null;
 
   // Preview: the server's next five slots of what is typed, once typing pauses.
   const typed = useDebounced(useMemo(() => ({ cron: cron.trim(), timezone }), [cron, timezone]), PREVIEW_DEBOUNCE_MS);
   const preview = useQuery(
     trpc.schedules.preview.queryOptions(
       { workspaceId, cron: typed.cron, timezone: typed.timezone },
-      { enabled: typed.cron !== "", placeholderData: keepPreviousData, staleTime: 10_000 },
+      { enabled: typed.cron !== "" && isTimeZone(typed.timezone), placeholderData: keepPreviousData, staleTime: 10_000 },
     ),
   );
   const previewError = fromTRPCError(preview.error);
@@ -136,11 +142,19 @@ export function ScheduleForm({
         submit();
       }}
     >
-      {formError(error, fields) ? <Alert variant="error">{formError(error, fields)}</Alert> : null}
+      {formError(error, fields) && !inputError ? <Alert variant="error">{formError(error, fields)}</Alert> : null}
       <Field
         id={`${idPrefix}-cron`}
         label="Cron expression"
-        hint="minute hour day month weekday, e.g. */15 * * * * or @daily"
+        hint={
+          described ? (
+            <span className="text-foreground" data-testid="cron-description">
+              {described}
+            </span>
+          ) : (
+            "minute hour day month weekday, e.g. */15 * * * * or @daily"
+          )
+        }
         error={fieldError(error, "cron") ?? (preview.isError ? fieldError(previewError, "cron") : null)}
       >
         {(control) => (
@@ -157,16 +171,26 @@ export function ScheduleForm({
       <Field
         id={`${idPrefix}-timezone`}
         label="Time zone"
-        error={fieldError(error, "timezone") ?? (preview.isError ? fieldError(previewError, "timezone") : null)}
+        hint={zoneValid ? `${timezone === ownZone ? "Your time zone, " : ""}${zoneOffset(timezone)}. Type to search, e.g. "Tokyo".` : 'Type to search, e.g. "Tokyo", and pick a zone from the list.'}
+        error={fieldError(error, "timezone") ?? (zoneValid || timezone.trim() === "" ? null : "Pick a time zone from the list (an IANA name such as Europe/Berlin)")}
       >
         {(control) => (
-          <Select {...control} value={timezone} onChange={(e) => setTimezone(e.target.value)}>
-            {zones.map((zone) => (
-              <option key={zone} value={zone}>
-                {zone}
-              </option>
-            ))}
-          </Select>
+          <>
+            <Input
+              {...control}
+              list={`${idPrefix}-zones`}
+              value={timezone}
+              autoComplete="off"
+              spellCheck={false}
+              onFocus={(e) => e.currentTarget.select()}
+              onChange={(e) => setTimezone(e.target.value)}
+            />
+            <datalist id={`${idPrefix}-zones`}>
+              {zones.map((zone) => (
+                <option key={zone} value={zone} />
+              ))}
+            </datalist>
+          </>
         )}
       </Field>
 
@@ -244,8 +268,8 @@ export function ScheduleForm({
       <Field
         id={`${idPrefix}-input`}
         label="Run input (JSON object, optional)"
-        hint="Each run gets it, plus trigger.slot and trigger.scheduleId."
-        error={inputProblem ?? fieldError(error, "input")}
+        hint="Checked against the Start block's input schema when saved. Each run gets it, plus trigger.slot and trigger.scheduleId."
+        error={inputProblem ?? inputError}
       >
         {(control) => (
           <textarea

@@ -16,6 +16,7 @@ import { useTRPC, type RouterOutputs } from "@/trpc/client";
 import { CopyButton } from "./copy-button";
 import { formatBytes } from "./format";
 import { InvocationLog } from "./invocation-log";
+import { curlCommand, sampleBody } from "./sample-body";
 import { ShownOnce } from "./shown-once";
 
 type Webhook = NonNullable<RouterOutputs["webhooks"]["get"]["webhook"]>;
@@ -44,7 +45,7 @@ export function WebhookPanel({ workspaceId, flowId, canEdit }: { workspaceId: st
   const origin = useOrigin();
 
   const onConfigured = (result: Configured) => {
-    queryClient.setQueryData(trpc.webhooks.get.queryKey({ workspaceId, flowId }), { webhook: result.webhook });
+    queryClient.setQueryData(trpc.webhooks.get.queryKey({ workspaceId, flowId }), (previous) => ({ inputSchema: previous?.inputSchema ?? null, webhook: result.webhook }));
     if (result.path) setUrl(`${window.location.origin}${result.path}`);
     if (result.signingSecret) setSigningSecret(result.signingSecret);
   };
@@ -58,8 +59,7 @@ export function WebhookPanel({ workspaceId, flowId, canEdit }: { workspaceId: st
     return (
       <div className="flex flex-col gap-3" data-testid="webhook-panel">
         <p className="text-sm text-muted-foreground">
-          A secret URL that starts this flow when something POSTs to it. The request body becomes{" "}
-          <code className="font-mono text-xs">trigger.body</code>.
+          A secret URL that starts this flow when something POSTs to it. <BodyRule />
         </p>
         {create.error ? <Alert variant="error">{create.error.message}</Alert> : null}
         {canEdit ? (
@@ -100,7 +100,7 @@ export function WebhookPanel({ workspaceId, flowId, canEdit }: { workspaceId: st
         {canEdit ? <RotateUrl workspaceId={workspaceId} flowId={flowId} onConfigured={onConfigured} /> : null}
       </section>
 
-      <CurlExample url={url ?? placeholder} real={url !== null} signed={webhook.signatureRequired} />
+      <CurlExample url={url ?? placeholder} real={url !== null} signed={webhook.signatureRequired} inputSchema={query.data.inputSchema} />
 
       {canEdit ? (
         <SettingsForm
@@ -203,8 +203,19 @@ function RotateUrl({ workspaceId, flowId, onConfigured }: Props) {
   );
 }
 
-function CurlExample({ url, real, signed }: { url: string; real: boolean; signed: boolean }) {
-  const command = `curl -X POST '${url}' \\\n  -H 'Content-Type: application/json' \\\n  -d '{"hello": "world"}'`;
+/** Which input a webhook run gets, and what the Start block's input schema checks (DESIGN.md 6.1). */
+function BodyRule() {
+  return (
+    <>
+      The JSON body&apos;s fields become the run input (<code className="font-mono text-xs">input.&lt;field&gt;</code>, as in a manual run) and
+      are checked against the Start block&apos;s input schema; the whole request is under <code className="font-mono text-xs">trigger</code>{" "}
+      (<code className="font-mono text-xs">trigger.body</code>, <code className="font-mono text-xs">trigger.headers</code>).
+    </>
+  );
+}
+
+function CurlExample({ url, real, signed, inputSchema }: { url: string; real: boolean; signed: boolean; inputSchema: object | null }) {
+  const command = curlCommand(url, sampleBody(inputSchema));
   return (
     <section aria-labelledby="webhook-curl-title" className="flex flex-col gap-2">
       <div className="flex items-center justify-between gap-2">
@@ -220,6 +231,10 @@ function CurlExample({ url, real, signed }: { url: string; real: boolean; signed
         {real ? "" : "Replace <secret> with the secret from the URL you saved. "}
         Async mode answers <code className="font-mono">202</code> with the execution id; sync mode waits and answers with the flow's output.
         {signed ? " Signatures are required: sign requests the Standard Webhooks way (webhook-id, webhook-timestamp, webhook-signature)." : ""}
+      </p>
+      <p className="text-xs text-muted-foreground" data-testid="webhook-body-rule">
+        {inputSchema ? "The example body fills in the Start block's input schema. " : "The Start block has no input schema, so any body is accepted. "}
+        <BodyRule />
       </p>
     </section>
   );

@@ -4,6 +4,8 @@ import type { TriggerType } from "@weft/db";
 import type { Actor, Deps } from "../../lib/context";
 import { approveExecution } from "../../services/executions/approve-execution";
 import { cancelExecution } from "../../services/executions/cancel-execution";
+import { cancelExecutions } from "../../services/executions/cancel-executions";
+import { deleteExecutions } from "../../services/executions/delete-executions";
 import type { CommandResult } from "../../services/executions/execution-command";
 import { getExecution } from "../../services/executions/get-execution";
 import { listExecutionEvents } from "../../services/executions/list-execution-events";
@@ -13,9 +15,14 @@ import { rejectExecution } from "../../services/executions/reject-execution";
 import { resumeExecution } from "../../services/executions/resume-execution";
 import { resumeFromFailedNode } from "../../services/executions/resume-from-failed-node";
 import { retryExecution } from "../../services/executions/retry-execution";
-import { DecideApprovalInput, ListExecutionEventsInput, ListExecutionsInput, StartExecutionInput } from "../../services/executions/schemas";
+import { retryExecutions } from "../../services/executions/retry-executions";
+import { DecideApprovalInput, ExecutionIdsInput, ListExecutionEventsInput, ListExecutionsInput, StartExecutionInput } from "../../services/executions/schemas";
 import { startExecution } from "../../services/executions/start-execution";
-import { route, Uuid, type Env, type RestApp, type RestContext } from "../shared";
+import { jsonBody, route, Uuid, type Env, type RestApp, type RestContext } from "../shared";
+
+/** `POST /api/v1/executions/bulk`: one action on several executions of the workspace. */
+const BulkInput = ExecutionIdsInput.extend({ action: z.enum(["cancel", "retry", "delete"]) });
+const bulkActions = { cancel: cancelExecutions, retry: retryExecutions, delete: deleteExecutions } as const;
 
 const IdParams = z.object({ id: Uuid.openapi({ param: { name: "id", in: "path" } }) });
 /** An optional JSON body (actions may be posted without one). */
@@ -56,6 +63,25 @@ export function registerExecutionRoutes(app: RestApp, { deps, actorFor }: RestCo
       tags: ["executions"],
     }),
     async (c) => c.json(await listExecutions(deps, { actor: await actorFor(c), input: c.req.valid("query") }), 200),
+  );
+  app.openapi(
+    route({
+      method: "post",
+      path: "/api/v1/executions/bulk",
+      request: jsonBody(BulkInput),
+      description:
+        "One action on up to 100 executions: `cancel` and `retry` answer `{ results: [{ executionId, ok, status, error?, retryExecutionId? }] }`; " +
+        "`delete` (ended runs only, all or nothing; 409 naming the runs still going) answers `{ deleted }`. 404 when any id is not this workspace's.",
+      tags: ["executions"],
+    }),
+    async (c) => {
+      const { action, executionIds } = c.req.valid("json");
+      return c.json(await bulkActions[action](deps, { actor: await actorFor(c), input: { executionIds } }), 200);
+    },
+  );
+  app.openapi(
+    route({ method: "delete", path: "/api/v1/executions/{id}", request: { params: IdParams }, description: "An ended execution deleted with its steps and events: `{ deleted }` (409 while it runs)", tags: ["executions"] }),
+    async (c) => c.json(await deleteExecutions(deps, { actor: await actorFor(c), input: { executionIds: [c.req.valid("param").id] } }), 200),
   );
   app.openapi(
     route({ method: "get", path: "/api/v1/executions/{id}", request: { params: IdParams }, description: "An execution with its block executions and metrics", tags: ["executions"] }),

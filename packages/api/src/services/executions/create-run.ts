@@ -1,9 +1,10 @@
-import { and, eq, flowVersions, type DbOrTx, type FlowExecution, type TriggerType } from "@weft/db";
+import type { DbOrTx, FlowExecution, TriggerType } from "@weft/db";
 import type { Deps } from "../../lib/context";
-import { AppError } from "../../lib/errors";
 import { findFlow } from "../flows/find-flow";
-import { requireValidGraph, type Graph } from "./execution-access";
-import { requireValidInput } from "./start-execution";
+import { requireKnownVariables } from "../variables/require-known-variables";
+import { requireValidGraph } from "./execution-access";
+import { requireValidInput } from "./require-valid-input";
+import { resolveRunGraph } from "./resolve-run-graph";
 
 export type NewRun = {
   workspaceId: string;
@@ -18,32 +19,29 @@ export type NewRun = {
   idempotencyKey?: string | null;
   /** Held until then (see NewExecution.wakeAt). */
   wakeAt?: Date | null;
+  /** The run's name and tags. */
+  name?: string | null;
+  tags?: string[];
   /** Join this transaction (e.g. with the webhook invocation or the schedule slot that starts it). */
   tx?: DbOrTx;
+  /** Where the checked input came from, for the 400's path: `input` (default) or a webhook's `body`. */
+  inputAt?: "input" | "body";
 };
 
 /**
  * Every way a run starts (manual, API, webhook, schedule) comes through here: the flow's published
- * version (or `version`), else its draft (or the draft when `draft` is set), pinned on the execution so later edits never change it; the
- * graph validated and the input checked against the source block's `inputSchema` before anything is
- * written (400s naming the node or field).
+ * version (or `version`), else its draft (the draft when `draft` is set), pinned on the execution so
+ * later edits never change it; the graph validated and the input checked against the source block's `inputSchema` (without `trigger`,
+ * see inputForSchema) before anything is written (400s naming the node or field).
  */
 export async function createRun(deps: Pick<Deps, "db" | "executions">, run: NewRun): Promise<FlowExecution> {
   const db = run.tx ?? deps.db;
   const flow = await findFlow(db, { workspaceId: run.workspaceId, flowId: run.flowId });
-  let graph: Graph = { nodes: flow.nodes, edges: flow.edges };
-  let flowVersionId: string | null = null;
-  const wanted = run.draft ? null : (run.version ?? flow.publishedVersion);
-  if (wanted != null) {
-    const [row] = await db
-      .select({ id: flowVersions.id, nodes: flowVersions.nodes, edges: flowVersions.edges })
-      .from(flowVersions)
-      .where(and(eq(flowVersions.flowId, flow.id), eq(flowVersions.workspaceId, run.workspaceId), eq(flowVersions.version, wanted)));
-    if (!row) throw new AppError("NOT_FOUND", `Version ${wanted} of this flow not found`, run.version != null ? { path: "version" } : undefined);
-    graph = { nodes: row.nodes, edges: row.edges };
-    flowVersionId = row.id;
-  }
-  requireValidInput(requireValidGraph(graph), run.input);
+  const { graph, flowVersionId } = run.draft
+    ? { graph: { nodes: flow.nodes, edges: flow.edges }, flowVersionId: null }
+    : await resolveRunGraph(db, { workspaceId: run.workspaceId, flow, version: run.version });
+  requireValidInput(requireValidGraph(graph), run.input, run.inputAt);
+  await requireKnownVariables(db, { workspaceId: run.workspaceId, graph });
   return deps.executions.create(
     {
       workspaceId: run.workspaceId,
@@ -55,6 +53,8 @@ export async function createRun(deps: Pick<Deps, "db" | "executions">, run: NewR
       createdBy: run.createdBy ?? null,
       idempotencyKey: run.idempotencyKey ?? null,
       wakeAt: run.wakeAt ?? null,
+      name: run.name ?? null,
+      tags: run.tags ?? [],
     },
     run.tx,
   );

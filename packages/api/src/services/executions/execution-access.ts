@@ -44,3 +44,9 @@ export async function engineCommand<T>(command: () => Promise<T>): Promise<T> {
 }
 
 export const streamUrl = (executionId: string) => `/api/v1/executions/${executionId}/stream`;
+
+/** `nodeId` must be a node of the execution's pinned graph: else 400 naming the field. */
+export function requireStepOf(execution: Pick<FlowExecution, "graph">, nodeId: string, path: string): void {
+  const nodes = (execution.graph?.nodes ?? []) as Array<{ id?: unknown }>;
+  if (!nodes.some((n) => n.id === nodeId)) throw new AppError("BAD_REQUEST", `${path}: this run has no step "${nodeId}"`, { path });
+}

@@ -2,6 +2,7 @@ import { and, asc, blockExecutions, eq, flows } from "@weft/db";
 import type { Actor, Deps } from "../../lib/context";
 import { parseInput } from "../../lib/validation";
 import { findExecution } from "./execution-access";
+import { loadTimings } from "./execution-timing";
 import { ExecutionIdInput } from "./schemas";
 
 const usd = (value: string | null) => (value == null ? null : Number(value));
@@ -19,6 +20,7 @@ export async function getExecution(deps: Deps, { actor, input }: { actor: Actor;
     .from(blockExecutions)
     .where(and(eq(blockExecutions.executionId, execution.id), eq(blockExecutions.workspaceId, actor.workspaceId)))
     .orderBy(asc(blockExecutions.startedAt), asc(blockExecutions.createdAt));
+  const timing = (await loadTimings(deps.db, { workspaceId: actor.workspaceId, executionIds: [execution.id] })).get(execution.id)!;
 
   return {
     id: execution.id,
@@ -33,6 +35,9 @@ export async function getExecution(deps: Deps, { actor, input }: { actor: Actor;
     error: execution.error,
     requestedCommand: execution.requestedCommand,
     retryOfExecutionId: execution.retryOfExecutionId,
+    rerunFromNodeId: execution.rerunFromNodeId,
+    name: execution.name,
+    tags: execution.tags,
     createdBy: execution.createdBy,
     createdAt: execution.createdAt,
     startedAt: execution.startedAt,
@@ -44,6 +49,8 @@ export async function getExecution(deps: Deps, { actor, input }: { actor: Actor;
       tokens: execution.tokensIn + execution.tokensOut,
       costUsd: usd(execution.costUsd),
     },
+    /** Active and paused time (see RunTiming): what every page shows as the run's time. */
+    timing,
     blocks: blocks.map((b) => ({
       id: b.id,
       nodeId: b.nodeId,
@@ -56,6 +63,7 @@ export async function getExecution(deps: Deps, { actor, input }: { actor: Actor;
       error: b.error,
       startedAt: b.startedAt,
       finishedAt: b.finishedAt,
+      reusedFromExecutionId: b.reusedFromExecutionId,
       metrics: {
         durationMs: b.durationMs,
         tokensIn: b.tokensIn,

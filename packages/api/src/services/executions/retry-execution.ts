@@ -1,5 +1,5 @@
 import type { TriggerType } from "@weft/db";
-import { isTerminal } from "@weft/engine";
+import { isTerminal } from "@weft/flow";
 import type { Actor, Deps } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import { requireRole } from "../../lib/roles";

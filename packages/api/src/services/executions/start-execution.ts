@@ -1,6 +1,4 @@
 import type { TriggerType } from "@weft/db";
-import { jsonSchemaProblem } from "@weft/engine";
-import type { FlowGraph } from "@weft/flow";
 import type { Actor, Deps } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import { requireRole } from "../../lib/roles";
@@ -20,29 +18,8 @@ export async function startExecution(
   { actor, input, triggerType }: { actor: Actor; input: unknown; triggerType: TriggerType },
 ): Promise<StartedExecution> {
   requireRole(actor.role, "member");
-  const { flowId, input: runInput, version, draft } = parseInput(StartExecutionInput, input);
+  const { flowId, input: runInput, version, draft, name, tags } = parseInput(StartExecutionInput, input);
   if (draft && version !== undefined) throw new AppError("BAD_REQUEST", "draft: give either version or draft, not both", { path: "draft" });
-  const execution = await createRun(deps, { workspaceId: actor.workspaceId, flowId, input: runInput, version, draft, triggerType, createdBy: actor.userId });
+  const execution = await createRun(deps, { workspaceId: actor.workspaceId, flowId, input: runInput, version, draft, triggerType, createdBy: actor.userId, name, tags });
   return { executionId: execution.id, status: execution.status, streamUrl: streamUrl(execution.id) };
-}
-
-/** The run input against the source block's `inputSchema`: a 400 naming the field (`input.<field>`). */
-export function requireValidInput(graph: FlowGraph, input: unknown): void {
-  const source = graph.nodes.find((n) => n.type === "source");
-  const schema = (source?.data.config as { inputSchema?: object } | undefined)?.inputSchema;
-  if (!schema) return;
-  let problem: string | null;
-  try {
-    problem = jsonSchemaProblem(schema, input ?? {});
-  } catch {
-    throw new AppError("BAD_REQUEST", "The source block's inputSchema is not a valid JSON Schema", { path: "input" });
-  }
-  if (!problem) return;
-  // jsonSchemaProblem answers `<dotted path or "input">: <message>`.
-  const split = problem.indexOf(": ");
-  const at = split < 0 ? "input" : problem.slice(0, split);
-  const message = split < 0 ? problem : problem.slice(split + 2);
-  const required = /required property '([^']+)'/.exec(message)?.[1];
-  const path = ["input", ...(at === "input" ? [] : [at]), ...(required ? [required] : [])].join(".");
-  throw new AppError("BAD_REQUEST", `${path}: ${message}`, { path });
 }

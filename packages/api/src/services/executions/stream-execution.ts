@@ -1,5 +1,5 @@
 import { and, asc, eq, executionEvents, flowExecutions, gt } from "@weft/db";
-import { isTerminal } from "@weft/engine";
+import { isTerminal, isTerminalEvent } from "@weft/flow";
 import type { Deps } from "../../lib/context";
 import { AppError, notFound } from "../../lib/errors";
 import { eventHubFor, nextMoment } from "./event-hub";
@@ -13,8 +13,6 @@ import { eventHubFor, nextMoment } from "./event-hub";
  * every read asks for the events after the last index sent, so nothing is lost and nothing is sent
  * twice (duplicates are dropped by index).
  */
-
-export const TERMINAL_EVENT_TYPES: ReadonlySet<string> = new Set(["execution_complete", "execution_error", "execution_cancelled"]);
 
 export type StreamExecutionOptions = {
   /** Interval of the `: ping` comment (default 15 s). */
@@ -201,7 +199,7 @@ export async function streamExecution(
             if (row.index <= lastSent) continue; // a duplicate (a concurrent read sent it already)
             text += formatEvent(row);
             lastSent = row.index;
-            if (TERMINAL_EVENT_TYPES.has(row.type)) {
+            if (isTerminalEvent(row.type)) {
               done = true;
               break;
             }

@@ -1,6 +1,7 @@
 import { validateFlow, type FlowProblem } from "@weft/flow";
 import type { Actor, Deps } from "../../lib/context";
 import { parseInput } from "../../lib/validation";
+import { unknownVariables } from "../variables/require-known-variables";
 import { findFlow } from "./find-flow";
 import { FlowIdInput } from "./schemas";
 
@@ -8,6 +9,7 @@ import { FlowIdInput } from "./schemas";
 export async function validateStoredFlow(deps: Deps, { actor, input }: { actor: Actor; input: unknown }): Promise<{ ok: boolean; problems: FlowProblem[] }> {
   const { flowId } = parseInput(FlowIdInput, input);
   const flow = await findFlow(deps.db, { workspaceId: actor.workspaceId, flowId });
-  const { ok, problems } = validateFlow({ nodes: flow.nodes, edges: flow.edges });
-  return { ok, problems };
+  const { problems } = validateFlow({ nodes: flow.nodes, edges: flow.edges });
+  problems.push(...(await unknownVariables(deps.db, { workspaceId: actor.workspaceId, graph: flow })));
+  return { ok: problems.length === 0, problems };
 }

@@ -5,6 +5,7 @@ import { AppError } from "../../lib/errors";
 import { requireRole } from "../../lib/roles";
 import { parseInput } from "../../lib/validation";
 import { findFlow } from "../flows/find-flow";
+import { requireValidScheduleInput } from "./check-schedule-input";
 import { nextSlot } from "./cron";
 import { scheduleView, type ScheduleView } from "./schedule-view";
 import { CreateScheduleInput, SCHEDULE_LIMITS } from "./schemas";
@@ -16,7 +17,10 @@ export function requireNextSlot(cron: string, timezone: string, now: Date): Date
   return next;
 }
 
-/** A new schedule of a flow (members and up). Its first slot is the first cron time after now. */
+/**
+ * A new schedule of a flow (members and up). Its first slot is the first cron time after now; its input
+ * must satisfy the Start block's input schema (400 naming `input.<field>`).
+ */
 export async function createSchedule(deps: Deps, { actor, input }: { actor: Actor; input: unknown }): Promise<ScheduleView> {
   requireRole(actor.role, "member");
   const { flowId, ...settings } = parseInput(CreateScheduleInput, input);
@@ -25,6 +29,7 @@ export async function createSchedule(deps: Deps, { actor, input }: { actor: Acto
   return deps.db.transaction(async (tx) => {
     // The flow row lock serializes creations, so the per-flow limit holds.
     await findFlow(tx, { workspaceId: actor.workspaceId, flowId, lock: true });
+    await requireValidScheduleInput(tx, { workspaceId: actor.workspaceId, flowId, input: settings.input ?? null });
     const [existing] = await tx
       .select({ n: count() })
       .from(schedules)

@@ -17,13 +17,45 @@ function cron(expression: string, timezone: string): Cron {
   return new Cron(expression, { timezone, mode: "5-part", paused: true });
 }
 
-/** Why `expression` is not a valid schedule expression, or null. */
+const FIELDS = [
+  { name: "minute", min: 0, max: 59 },
+  { name: "hour", min: 0, max: 23 },
+  { name: "day of month", min: 1, max: 31 },
+  { name: "month", min: 1, max: 12 },
+  { name: "day of week", min: 0, max: 7 },
+] as const;
+const NAMES = /^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|sun|mon|tue|wed|thu|fri|sat)$/i;
+
+/**
+ * Why `expression` is not a valid schedule expression, or null. Said in words a person can act on
+ * ("the hour must be 0-23, not 25") rather than the parser's own text, whose numbers can be off.
+ */
 export function cronProblem(expression: string): string | null {
+  const trimmed = expression.trim();
+  if (!trimmed.startsWith("@")) {
+    const parts = trimmed.split(/\s+/).filter(Boolean);
+    if (parts.length !== 5) {
+      return `use 5 parts (minute hour day-of-month month day-of-week, e.g. "0 9 * * 1-5") or a nickname such as @daily; this one has ${parts.length} part${parts.length === 1 ? "" : "s"}`;
+    }
+    for (const [i, part] of parts.entries()) {
+      const field = FIELDS[i]!;
+      for (const piece of part.split(",")) {
+        const [range, step] = piece.split("/");
+        if (step !== undefined && !/^[1-9][0-9]*$/.test(step)) return `the ${field.name} step "/${step}" must be a whole number of at least 1`;
+        for (const value of (range ?? "").split("-")) {
+          if (value === "*" || value === "?" || NAMES.test(value) || /^\d*[LW#]\d*$/i.test(value)) continue;
+          if (!/^\d+$/.test(value)) return `the ${field.name} "${part}" is not a number, range (1-5), list (1,3) or step (*/15)`;
+          const n = Number(value);
+          if (n < field.min || n > field.max) return `the ${field.name} must be ${field.min}-${field.max}, not ${n}`;
+        }
+      }
+    }
+  }
   try {
     cron(expression, "UTC");
     return null;
-  } catch (error) {
-    return (error instanceof Error ? error.message : String(error)).replace(/^CronPattern:\s*/, "");
+  } catch {
+    return `"${trimmed}" is not a cron expression this scheduler understands (five parts: minute hour day-of-month month day-of-week, or @hourly, @daily, @weekly, @monthly)`;
   }
 }
 

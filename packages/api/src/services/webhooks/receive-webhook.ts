@@ -46,9 +46,10 @@ const fail = (error: AppError, headers?: Record<string, string>): WebhookRespons
  * disabled webhook or a deleted flow, after the same work as a right one). Then, in order: the
  * per-flow rate limit (429, counted in the database so it holds across instances), the content type
  * (415), the size (413), the Standard Webhooks signature when the webhook requires one (401),
- * idempotency (`webhook-id`, else `Idempotency-Key`: a repeat answers with the first run), and the
- * run: 202 with its ids, or in sync mode the sink output once it ends (202 with the ids when it takes
- * longer than the webhook's timeout). Every call that got past the secret is logged.
+ * idempotency (`webhook-id`, else `Idempotency-Key`: a repeat answers with the first run), the body
+ * against the Start block's input schema (400 naming `body.<field>`), and the run: 202 with its ids,
+ * or in sync mode the sink output once it ends (202 with the ids when it takes longer than the
+ * webhook's timeout). Every call that got past the secret is logged.
  */
 export async function receiveWebhook(deps: Deps, request: WebhookRequest): Promise<WebhookResponse> {
   const started = performance.now();
@@ -151,7 +152,7 @@ export async function receiveWebhook(deps: Deps, request: WebhookRequest): Promi
         .onConflictDoNothing()
         .returning({ id: webhookInvocations.id });
       if (!invocation) return null;
-      const execution = await createRun(deps, { workspaceId: webhook.workspaceId, flowId: webhook.flowId, input: { trigger }, triggerType: "webhook", tx });
+      const execution = await createRun(deps, { workspaceId: webhook.workspaceId, flowId: webhook.flowId, input: webhookRunInput(body, trigger), triggerType: "webhook", inputAt: "body", tx });
       await tx.update(webhookInvocations).set({ executionId: execution.id }).where(eq(webhookInvocations.id, invocation.id));
       return { invocationId: invocation.id, executionId: execution.id };
     });
@@ -194,6 +195,16 @@ async function respond(deps: Deps, webhook: Webhook, executionId: string): Promi
     body: { error: { code: "EXECUTION_FAILED", message: `The run ${end.status === "cancelled" ? "was cancelled" : "failed"}`, executionId } },
     headers: idHeader,
   };
+}
+
+/**
+ * A webhook run's input: the body's fields (a JSON object or a form) plus `trigger`, so `{{ input.x }}`
+ * reads the same field whether the flow was started by hand or by its webhook, and the Start block's
+ * input schema checks the body (a body's own `trigger` field is shadowed by the trigger).
+ */
+export function webhookRunInput(body: unknown, trigger: Record<string, unknown>): Record<string, unknown> {
+  const fields = body !== null && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  return { ...fields, trigger };
 }
 
 type BodyKind = "json" | "form" | "text" | "none" | "unsupported";

@@ -1,8 +1,7 @@
 import { eq, flowExecutions } from "@weft/db";
+import { isTerminal } from "@weft/flow";
 import type { Deps } from "../../lib/context";
 import { eventHubFor } from "../executions/event-hub";
-
-const TERMINAL = new Set(["completed", "failed", "cancelled"]);
 
 export type RunEnd = { status: string; output: unknown; error: unknown } | null;
 
@@ -17,7 +16,7 @@ export async function waitForRun(deps: Deps, executionId: string, timeoutMs: num
       .select({ status: flowExecutions.status, output: flowExecutions.output, error: flowExecutions.error })
       .from(flowExecutions)
       .where(eq(flowExecutions.id, executionId));
-    return row && TERMINAL.has(row.status) ? row : null;
+    return row && isTerminal(row.status) ? row : null;
   };
   let wake: () => void = () => {};
   let pending = true;

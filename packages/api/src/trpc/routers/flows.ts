@@ -2,7 +2,9 @@ import { createTRPCRouter, workspaceProcedure } from "../init";
 import { createFlow } from "../../services/flows/create-flow";
 import { deleteFlow } from "../../services/flows/delete-flow";
 import { duplicateFlow } from "../../services/flows/duplicate-flow";
+import { ExportFlowInput, exportFlow } from "../../services/flows/export-flow";
 import { getFlow } from "../../services/flows/get-flow";
+import { ImportFlowInput, importFlow } from "../../services/flows/import-flow";
 import { listFlowVersions } from "../../services/flows/list-flow-versions";
 import { listFlows } from "../../services/flows/list-flows";
 import { publishFlow } from "../../services/flows/publish-flow";
@@ -21,4 +23,8 @@ export const flowsRouter = createTRPCRouter({
   validate: workspaceProcedure.input(FlowIdInput).query(({ ctx, input }) => validateStoredFlow(ctx.deps, { actor: ctx.actor, input })),
   publish: workspaceProcedure.input(FlowIdInput).mutation(({ ctx, input }) => publishFlow(ctx.deps, { actor: ctx.actor, input })),
   versions: workspaceProcedure.input(FlowIdInput).query(({ ctx, input }) => listFlowVersions(ctx.deps, { actor: ctx.actor, input })),
+  /** The flow as a weft/v1 file (`{ body, contentType, filename }`). */
+  export: workspaceProcedure.input(ExportFlowInput).query(({ ctx, input }) => exportFlow(ctx.deps, { actor: ctx.actor, input })),
+  /** A weft/v1 file (or a step/stage workflow) pasted or uploaded: a new flow, or with flowId + version the draft replaced. */
+  import: workspaceProcedure.input(ImportFlowInput).mutation(({ ctx, input }) => importFlow(ctx.deps, { actor: ctx.actor, input })),
 });

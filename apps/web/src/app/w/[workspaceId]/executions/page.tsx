@@ -24,11 +24,12 @@ export default async function ExecutionsPage({
   ]);
   return (
     <>
-      <PageHeader title="Executions" description="Every run of every flow in this workspace, with its status, duration, tokens and cost." />
+      <PageHeader title="Executions" description="Every run of every flow in this workspace, with its status, active time, tokens and cost." />
       <ExecutionsList
         workspaceId={workspace.id}
         flows={flows.items.map((f) => ({ id: f.id, name: f.name }))}
         initial={page ? { filters, page } : null}
+        canAct={workspace.role !== "viewer"}
       />
     </>
   );

@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { TRPCError } from "@trpc/server";
 import { ExecutionTimeline } from "@/features/executions/execution-timeline";
+import { RunCollab } from "@/features/run-collab/run-collab";
+import { runStepNodes } from "@/features/run-collab/run-step-nodes";
 import { getWorkspace } from "@/features/workspaces/get-workspace";
 
 export const metadata: Metadata = { title: "Execution" };
@@ -14,5 +16,11 @@ export default async function ExecutionPage({ params }: { params: Promise<{ work
     throw error;
   });
   // Viewers read; members and up run and act (DESIGN.md section 7).
-  return <ExecutionTimeline key={execution.id} workspaceId={workspace.id} initial={execution} canAct={workspace.role !== "viewer"} />;
+  const canAct = workspace.role !== "viewer";
+  return (
+    <>
+      <ExecutionTimeline key={execution.id} workspaceId={workspace.id} initial={execution} canAct={canAct} />
+      <RunCollab key={`collab-${execution.id}`} workspaceId={workspace.id} executionId={execution.id} nodes={runStepNodes(execution.graph)} canAct={canAct} />
+    </>
+  );
 }
