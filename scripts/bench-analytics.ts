@@ -83,9 +83,9 @@ export async function benchAnalytics(label: string, handle: DatabaseHandle, prin
   const seedStart = performance.now();
   await seed(handle, workspaceId, flowIds);
   const seedMs = performance.now() - seedStart;
-  const [counts] = (await handle.db.execute(sql`
+  const [counts] = await handle.sql<{ blocks: number; decisions: number }[]>`
     select (select count(*)::int from block_executions where workspace_id = ${workspaceId}::uuid) as blocks,
-           (select count(*)::int from decisions where workspace_id = ${workspaceId}::uuid) as decisions`)) as unknown as Array<{ blocks: number; decisions: number }>;
+           (select count(*)::int from decisions where workspace_id = ${workspaceId}::uuid) as decisions`;
   print(`${label}.analytics.seeded_block_executions`, counts!.blocks, "rows");
   print(`${label}.analytics.seeded_decisions`, counts!.decisions, "rows");
   print(`${label}.analytics.seed_through_triggers`, seedMs / 1000, "s");
