@@ -8,7 +8,8 @@ import { parseInput } from "../../lib/validation";
 import { findFlow } from "../flows/find-flow";
 import { findExecution, requireStepOf, requireValidGraph, streamUrl, type Graph } from "./execution-access";
 import { RerunExecutionInput } from "./schemas";
-import { requireValidInput, type StartedExecution } from "./start-execution";
+import { requireValidInput } from "./require-valid-input";
+import type { StartedExecution } from "./start-execution";
 
 /**
  * Re-run from any step (members and up): a NEW execution that keeps the stored outputs of every step
