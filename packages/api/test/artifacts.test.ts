@@ -129,8 +129,8 @@ for (const kind of ["disk", "s3"] as const) {
 
       const events = await api.deps.executions.events(executionId);
       expect(events.filter((e) => e.type === "artifact_added").map((e) => e.data)).toEqual([
-        { artifactId: first.id, name: "notes ✓.txt", contentType: "text/plain", sizeBytes: Buffer.byteLength(text) },
-        { artifactId: second.id, name: "data.json", contentType: "application/json", sizeBytes: 7, nodeId: "out" },
+        { artifactId: first.id, name: "notes ✓.txt", contentType: "text/plain", size: Buffer.byteLength(text), sha256: sha(text) },
+        { artifactId: second.id, name: "data.json", contentType: "application/json", size: 7, sha256: sha('{"a":1}'), nodeId: "out" },
       ]);
 
       expectRestError(await rest("DELETE", `/api/v1/executions/${executionId}/artifacts/${first.id}`, { headers: headers(viewer) }), 403, "FORBIDDEN");

@@ -73,15 +73,16 @@ export type NewRerun = NewExecution & {
 export async function createRerun(db: Db, bus: NotifyBus | undefined, input: NewRerun): Promise<FlowExecution> {
   return db.transaction(async (tx) => {
     const events: EventInput[] = [
-      { type: "execution_start", rerunOf: input.rerunOf, fromNodeId: input.fromNodeId },
+      // The run row carries `retryOfExecutionId` and `rerunFromNodeId`; the event has no fields.
+      { type: "execution_start" },
       ...input.reused.map((b) => ({
-        type: "node_complete",
+        type: "node_complete" as const,
         nodeId: b.nodeId,
         ...(b.iteration ? { iteration: b.iteration } : {}),
         output: b.output,
         durationMs: 0,
         reused: true,
-        reusedFromExecutionId: input.rerunOf,
+        fromExecutionId: input.rerunOf,
       })),
     ];
     const now = new Date();
@@ -188,7 +189,7 @@ export async function addComment(db: Db, bus: NotifyBus | undefined, input: NewC
     await appendEvents(
       db,
       bus,
-      { workspaceId: input.workspaceId, executionId: input.executionId, events: [{ type: "comment_added", commentId: comment.id, kind: comment.kind, ...at }] },
+      { workspaceId: input.workspaceId, executionId: input.executionId, events: [{ type: "comment_added", commentId: comment.id, kind: comment.kind, body: comment.body, authorId: comment.authorId, ...at }] },
       tx,
     );
     return comment;
@@ -220,7 +221,8 @@ export async function addArtifact(db: Db, bus: NotifyBus | undefined, input: New
             artifactId: artifact.id,
             name: artifact.name,
             contentType: artifact.contentType,
-            sizeBytes: artifact.sizeBytes,
+            size: artifact.sizeBytes,
+            sha256: artifact.sha256,
             ...(artifact.nodeId ? { nodeId: artifact.nodeId } : {}),
             ...(artifact.commentId ? { commentId: artifact.commentId } : {}),
           },

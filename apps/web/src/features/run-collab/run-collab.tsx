@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { cn } from "@/components/ui/cn";
-import { isTerminal } from "@/features/executions/format";
+import { isTerminal } from "@weft/flow";
 import { useTRPC } from "@/trpc/client";
 import { ArtifactsPanel } from "./artifacts-panel";
 import { CommentsThread } from "./comments-thread";
