@@ -166,4 +166,6 @@ export default defineConfig(
     plugins: { weft: { rules: { "no-server-imports-in-client": clientImportRule } } },
     rules: { "weft/no-server-imports-in-client": ["error", { packages: ["@weft/db", "@weft/engine"] }] },
   },
+  // This file itself: plain JS without types; the custom rule above handles ESLint's untyped AST.
+  { files: ["eslint.config.js"], ...tseslint.configs.disableTypeChecked },
 );

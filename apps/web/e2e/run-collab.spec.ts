@@ -1,3 +1,4 @@
+import type { APIRequestContext } from "@playwright/test";
 import { expect, test } from "@playwright/test";
 import { createFlow, edge, execute, node, ownerWithWorkspace, snapshot } from "./support";
 
@@ -16,7 +17,7 @@ const graph = (checkCode: string) => ({
   edges: [edge("in", "prepare"), edge("prepare", "check"), edge("check", "out")],
 });
 
-async function waitForStatus(api: import("@playwright/test").APIRequestContext, workspaceId: string, executionId: string, statuses: string[]) {
+async function waitForStatus(api: APIRequestContext, workspaceId: string, executionId: string, statuses: string[]) {
   await expect
     .poll(async () => ((await (await api.get(`/api/v1/executions/${executionId}`, { headers: { "x-weft-workspace": workspaceId } })).json()) as { status: string }).status, {
       timeout: 30_000,

@@ -74,7 +74,7 @@ function completion(node: (typeof NODES)[number], at: Date, attempt: number): Bl
       output: { text: pick(["spam", "ham"]), model, usage: { inputTokens: tokensIn, outputTokens: tokensOut } },
       tokensIn,
       tokensOut,
-      costUsd: model === "gpt-4o-mini" ? (tokensIn * 0.00000015 + tokensOut * 0.0000006).toFixed(8) : null,
+      costUsd: model === "gpt-4o-mini" ? Number((tokensIn * 0.00000015 + tokensOut * 0.0000006).toFixed(8)) : null,
       ttftMs: 50 + int(900),
     };
   }
@@ -103,7 +103,7 @@ async function workload(index: number) {
   let owner = `w${index}`;
   await store.claim({ owner, leaseMs: 60_000, onlyId: execution.id });
   await store.commit({ executionId: execution.id, owner, from: ["pending"], to: "running", events: [{ type: "execution_start" }] });
-  const commit = (blocks: BlockUpsert[]) => store.commit({ executionId: execution.id, owner, events: blocks.map((b) => ({ type: "node_x", nodeId: b.nodeId })), blocks });
+  const commit = (blocks: BlockUpsert[]) => store.commit({ executionId: execution.id, owner, events: blocks.map((b) => ({ type: "node_start" as const, nodeId: b.nodeId, blockType: b.blockType, attempt: b.attempt ?? 1 })), blocks });
   for (const node of NODES) {
     if (random() < 0.15) continue; // never reached
     const at = new Date(FROM.getTime() + int(TO.getTime() - FROM.getTime() - 2 * 3600 * 1000));

@@ -33,6 +33,7 @@ export function AnalyticsDashboard({ workspaceId, flows }: { workspaceId: string
   }, []);
   // The window ends at the next hour, so the query key stays the same for an hour.
   const { from, to } = useMemo(() => {
+    // eslint-disable-next-line react-hooks/purity -- read once per range choice: the window is meant to stay put
     const end = new Date(Math.ceil(Date.now() / HOUR_MS) * HOUR_MS);
     return { from: new Date(end.getTime() - RANGES[range] * 24 * HOUR_MS), to: end };
   }, [range]);

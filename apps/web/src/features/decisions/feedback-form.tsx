@@ -84,6 +84,7 @@ export function FeedbackForm({
   const keyed = verdictFromKeys?.at;
   useEffect(() => {
     if (!verdictFromKeys || !canEdit) return;
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- a key press (an external event) picks the verdict
     setVerdict(verdictFromKeys.value);
     submit(verdictFromKeys.value);
     // Only a new key press triggers this.

@@ -120,7 +120,7 @@ export function PatternsManager({ workspaceId, canEdit }: { workspaceId: string;
             className="grid gap-3 md:grid-cols-3"
             onSubmit={(e) => {
               e.preventDefault();
-              let expect: unknown = form.expect;
+              let expect: unknown;
               try {
                 expect = form.expect ? JSON.parse(form.expect) : undefined;
               } catch {
