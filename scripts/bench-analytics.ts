@@ -29,7 +29,9 @@ const p95 = (times: number[]) => [...times].sort((a, b) => a - b)[Math.ceil(0.95
 async function seed(handle: DatabaseHandle, workspaceId: string, flowIds: string[]) {
   const { db } = handle;
   const flowArray = `{${flowIds.join(",")}}`;
-  await db.execute(sql`create temp table bench_flows (n int primary key, id uuid not null)`);
+  // A plain (unlogged) table, not a temp one: the pool runs the next statements on other connections.
+  await db.execute(sql`drop table if exists bench_flows`);
+  await db.execute(sql`create unlogged table bench_flows (n int primary key, id uuid not null)`);
   await db.execute(sql`insert into bench_flows select i - 1, (${flowArray}::uuid[])[i] from generate_series(1, ${flowIds.length}::int) i`);
   for (let start = 0; start < EXECUTIONS; start += BATCH) {
     const end = Math.min(EXECUTIONS, start + BATCH);
