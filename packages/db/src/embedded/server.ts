@@ -18,7 +18,7 @@ import {
 import { EmbeddedDatabaseError, EmbeddedDatabaseInUseError } from "./errors";
 import { initialiseCluster } from "./initialise";
 import { postmasterOf, stopPostmaster } from "./processes";
-import { postgresIdentity } from "./run-as";
+import { letServerReach, postgresIdentity } from "./run-as";
 
 export type StartEmbeddedOptions = {
   /** The data folder (`WEFT_DATA_DIR`): the cluster lives in `<dataDir>/pg`. */
@@ -77,6 +77,8 @@ export async function startEmbeddedPostgres(options: StartEmbeddedOptions): Prom
   const runAs = postgresIdentity();
   const password = embeddedPassword(dataDir);
   const binaries = await embeddedBinaries();
+  const opened = [path.dirname(binaries.postgres), dataDir].flatMap((target) => letServerReach(runAs, target));
+  if (opened.length > 0) options.onLog?.(`let the postgres user traverse (o+x) ${opened.join(", ")}`);
   await initialiseCluster({ dataDir, pgDir, password, runAs, initdb: binaries.initdb, durable: options.durable !== false, onLog: options.onLog });
 
   const port = await choosePort(options.port, recorded?.port);
