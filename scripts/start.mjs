@@ -13,17 +13,16 @@
 // from <repo>/.env.local and <repo>/.env. WEFT_NEXT_DIST_DIR picks another build folder (used by
 // the Playwright server). NEXT_TELEMETRY_DISABLED and CLERK_TELEMETRY_DISABLED default to 1.
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { buildFingerprint, isBuildFresh, writeBuildStamp } from "./lib/build-stamp.mjs";
 import { loadRootEnv, repoRoot } from "./lib/repo.mjs";
 
 const root = repoRoot;
 const webDir = path.join(root, "apps", "web");
 const distDir = path.resolve(webDir, process.env.WEFT_NEXT_DIST_DIR || ".next");
-const stampFile = path.join(distDir, "weft-build-stamp");
 const t0 = performance.now();
 
 /** @param {string} message */
@@ -163,73 +162,15 @@ async function ensureDependencies() {
 // ---------------------------------------------------------------------------------------------
 // 2. Build (skipped when the stamp matches)
 
-/**
- * Adds "path size mtime" of every file under `dir` (recursively) to the hash.
- * @param {import("node:crypto").Hash} hash
- * @param {string} dir
- */
-function hashTree(hash, dir) {
-  if (!fs.existsSync(dir)) return;
-  const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
-  for (const entry of entries) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (entry.name !== "node_modules") hashTree(hash, full);
-    } else if (entry.isFile()) {
-      hashFile(hash, full);
-    }
-  }
-}
-
-/**
- * @param {import("node:crypto").Hash} hash
- * @param {string} file
- */
-function hashFile(hash, file) {
-  const stat = fs.statSync(file);
-  hash.update(`${path.relative(root, file)}\0${stat.size}\0${stat.mtimeMs}\n`);
-}
-
-/** A hash of everything the build depends on (metadata only; package-lock.json by content). */
-function buildFingerprint() {
-  const hash = createHash("sha256");
-  hash.update(`node ${process.version}\n`);
-  const lockfile = path.join(root, "package-lock.json");
-  if (fs.existsSync(lockfile)) hash.update(fs.readFileSync(lockfile));
-  for (const file of ["tsconfig.base.json"]) {
-    if (fs.existsSync(path.join(root, file))) hashFile(hash, path.join(root, file));
-  }
-  hashTree(hash, path.join(webDir, "src"));
-  hashTree(hash, path.join(webDir, "public"));
-  for (const name of fs.readdirSync(webDir).sort()) {
-    if (/\.(ts|mjs|json)$/.test(name) && name !== "next-env.d.ts") hashFile(hash, path.join(webDir, name));
-  }
-  const packagesDir = path.join(root, "packages");
-  if (fs.existsSync(packagesDir)) {
-    for (const name of fs.readdirSync(packagesDir).sort()) {
-      hashTree(hash, path.join(packagesDir, name, "src"));
-      const manifest = path.join(packagesDir, name, "package.json");
-      if (fs.existsSync(manifest)) hashFile(hash, manifest);
-    }
-  }
-  hashTree(hash, path.join(root, "drizzle"));
-  // NEXT_PUBLIC_* values are inlined into the bundle at build time.
-  for (const key of Object.keys(process.env).filter((k) => k.startsWith("NEXT_PUBLIC_")).sort()) {
-    hash.update(`${key}=${process.env[key]}\n`);
-  }
-  return hash.digest("hex");
-}
-
 async function ensureBuild() {
-  const fingerprint = buildFingerprint();
-  const built = fs.existsSync(path.join(distDir, "BUILD_ID"));
-  if (built && fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8").trim() === fingerprint) {
+  const fingerprint = buildFingerprint(root);
+  if (isBuildFresh(distDir, fingerprint)) {
     log(`Build is up to date (${path.relative(root, distDir)})`);
     return;
   }
-  fs.rmSync(stampFile, { force: true });
+  writeBuildStamp(distDir, null);
   await step("Building apps/web (next build)", process.execPath, [nextBin(), "build"], { cwd: webDir });
-  fs.writeFileSync(stampFile, `${fingerprint}\n`);
+  writeBuildStamp(distDir, fingerprint);
 }
 
 function nextBin() {
