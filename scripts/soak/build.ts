@@ -3,6 +3,8 @@
  * run do). Reused when its stamp is fresh (scripts/lib/build-stamp.mjs, the same rule as
  * scripts/start.mjs); otherwise built, under `flock <SOAK_BUILD_LOCK>` when that lock file exists
  * (default /work/heavy.lock: builds are serialised with other heavy work on a shared machine).
+ * SOAK_BUILD=reuse takes any existing build as it is (a quick experiment on engine code: the workers
+ * run the sources, the web process the code it was built from).
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -16,6 +18,10 @@ export async function ensureWebBuild({ root, distDir, env, log }: BuildOptions):
   const fingerprint = withEnv(env, () => buildFingerprint(root));
   if (isBuildFresh(distDir, fingerprint)) {
     log(`build: ${path.relative(root, distDir)} is up to date`);
+    return;
+  }
+  if (process.env.SOAK_BUILD === "reuse" && fs.existsSync(path.join(distDir, "BUILD_ID"))) {
+    log(`build: ${path.relative(root, distDir)} is stale but SOAK_BUILD=reuse: the web process runs the code it was built from`);
     return;
   }
   writeBuildStamp(distDir, null);

@@ -31,7 +31,7 @@ export function startChaos(options: ChaosOptions) {
   const pending: Array<Promise<unknown>> = [];
   const t0 = Date.now();
   let stopped = false;
-  let pgRestarting: Promise<void> | null = null;
+  const pgRestart: { running: Promise<void> | null } = { running: null };
   let wake: () => void = () => {};
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -90,10 +90,11 @@ export function startChaos(options: ChaosOptions) {
     setTimeout(() => {
       if (stopped) return;
       const mode = i % 2 === 0 ? "fast" : "immediate";
-      pgRestarting = restartPostgres(mode)
+      const running = restartPostgres(mode)
         .catch((error: unknown) => options.log(`chaos: Postgres restart failed: ${String(error)}`))
-        .finally(() => (pgRestarting = null));
-      pending.push(pgRestarting);
+        .finally(() => (pgRestart.running = null));
+      pgRestart.running = running;
+      pending.push(running);
     }, afterMs),
   );
 
@@ -101,7 +102,7 @@ export function startChaos(options: ChaosOptions) {
     while (!stopped) {
       await sleep(options.minGapMs + Math.random() * (options.maxGapMs - options.minGapMs));
       if (stopped) break;
-      while (pgRestarting) await pgRestarting;
+      while (pgRestart.running) await pgRestart.running;
       await killOne().catch((error: unknown) => options.log(`chaos: kill failed: ${String(error)}`));
     }
   })();
