@@ -38,7 +38,7 @@ export function startLoad(api: SoakApi, flows: StartedFlow[], ratePerMinute: num
           },
           (error: unknown) => {
             start.error = error instanceof Error ? error.message : String(error);
-            const summary = start.error.slice(0, 80);
+            const summary = start.error.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, "<id>").slice(0, 100);
             if (summary !== lastError) log(`load: a start failed: ${summary}`);
             lastError = summary;
           },

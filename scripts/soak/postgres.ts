@@ -21,7 +21,8 @@ export async function startSoakPostgres(log: (line: string) => void): Promise<So
   // As root, the server runs as the postgres user, which must reach the folder (see packages/db README).
   fs.chmodSync(dataDir, 0o755);
   const onLog = (line: string) => {
-    if (/FATAL|PANIC|database system is ready|redo (starts|done)/.test(line)) log(`postgres: ${line}`);
+    // Its whole log is in <dataDir>/pg.log; show what tells a restart's story.
+    if (/PANIC|database system is ready|redo (starts|done)|database system was (interrupted|not properly shut down)/.test(line)) log(`postgres: ${line}`);
   };
   let server: EmbeddedServer = await startEmbeddedPostgres({ dataDir, owner: "npm run soak", onLog });
   const port = server.port;

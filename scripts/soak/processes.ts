@@ -87,7 +87,7 @@ function engineProcess(
         ready = false;
         if (!expectingExit && child === started) {
           unexpected++;
-          options.log(`${name} exited unexpectedly (${signal ?? `code ${code}`}); starting it again (see ${logFile})`);
+          options.log(`${name} exited unexpectedly (${signal ?? `code ${code}`}: ${lastError(logFile)}); starting it again (see ${logFile})`);
           setTimeout(() => void start().catch((error: unknown) => options.log(`${name} did not restart: ${String(error)}`)), 1_000);
         }
         sawRunning();
@@ -129,6 +129,12 @@ function engineProcess(
     isReady: () => ready && alive(),
     unexpectedExits: () => unexpected,
   };
+}
+
+/** The last line of a log that names an error (what a crashed process said last). */
+function lastError(logFile: string): string {
+  const tail = fs.readFileSync(logFile, "utf8").slice(-20_000).split("\n");
+  return tail.findLast((line) => /^\w*Error\b|Error:/.test(line.trim()))?.trim().slice(0, 200) ?? "no error logged";
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
