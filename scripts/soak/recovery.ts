@@ -9,10 +9,17 @@ import { activeRuns } from "./rows";
 export type Snapshot = { at: number; runs: Map<string, { status: string; nextEventIndex: number }> };
 export type Recovery = { label: string; ms: number | null; runs: number; stuck: string[] };
 
-/** The active runs now. Call it just before the disruption. */
+/** The active runs now (retried for up to 10 s while the database restarts). Call it just before the disruption. */
 export async function snapshot(sql: Sql, workspaceId: string): Promise<Snapshot> {
-  const runs = await activeRuns(sql, workspaceId);
-  return { at: Date.now(), runs: new Map(runs.map((r) => [r.id, { status: r.status, nextEventIndex: r.nextEventIndex }])) };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const runs = await activeRuns(sql, workspaceId);
+      return { at: Date.now(), runs: new Map(runs.map((r) => [r.id, { status: r.status, nextEventIndex: r.nextEventIndex }])) };
+    } catch (error) {
+      if (attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }
 
 /** Polls until every run of the snapshot progressed; `ms` is counted from `since` (the disruption). */
