@@ -94,6 +94,7 @@ export function checkNodeRuns(events: EventRow[], blocks: BlockRow[]): CheckResu
       continue;
     }
     if (h.completes <= 1 && (row.status === "completed") !== (h.completes === 1)) misses.push(`${key}: block row ${row.status} but ${h.completes} node_complete events`);
+    if (h.completes > 1 || h.afterComplete.length > 0) continue; // a miss, not an in-flight re-run
     const extra = Math.max(0, h.starts - 1 - h.retries, row.attempt - 1 - h.retries);
     for (let i = 0; i < extra; i++) reruns.push(key);
   }
