@@ -78,6 +78,8 @@ export async function benchWebhook(label: string, baseHandle: DatabaseHandle, pr
     signInLimit: { max: 10, windowMs: 900_000 },
     // Not used by webhooks; a folder that is never written.
     artifacts: createArtifactSettings({ dataDir: tmpdir(), maxBytes: 1, quotaBytes: 1 }),
+    // As `npm start` wires it: runs created here start here (direct dispatch, in-process sync wait).
+    engine: t.engine,
   };
   const actor = { workspaceId: seed.workspaceId, role: "owner" as const, userId: null };
   const { path } = await configureWebhook(deps, {

@@ -95,6 +95,9 @@ beforeAll(async () => {
   api = await createTestApi({ now: () => new Date() });
   t = await createTestEngine(api.database);
   await t.engine.start();
+  // As `npm start` wires it: the runs a webhook creates start in this process at once (direct
+  // dispatch) and a sync webhook waits for them in-process. (The second instance below has none.)
+  api.deps.engine = t.engine;
   rest = restClient(api);
   ({ server, url: base } = await listen(api.deps));
   [owner, viewer, other] = [await signUpUser(api, "HookOwner"), await signUpUser(api, "HookViewer"), await signUpUser(api, "HookOther")];
@@ -433,7 +436,7 @@ describe("limits", () => {
     if (api.database.url) {
       second = await createDatabase({ url: api.database.url, max: 2 });
       const bus = createNotifyBus(second);
-      deps2 = { ...api.deps, db: second.db, bus, executions: createExecutionStore({ db: second.db, bus }) };
+      deps2 = { ...api.deps, engine: undefined, db: second.db, bus, executions: createExecutionStore({ db: second.db, bus }) };
     }
     const instance2 = await listen(deps2);
     try {

@@ -1,5 +1,5 @@
 import type { BlockExecution, FlowExecution } from "@weft/db";
-import type { ExecutionStatus } from "../core/status";
+import { isTerminal, type ExecutionStatus } from "../core/status";
 import { transition, type ExecutionCommand, type ExecutionError } from "../core/transition";
 import { LeaseLostError, TransitionRefusedError } from "../store/errors";
 import type { BlockUpsert, EventInput, ExecutionStore } from "../store/execution-store";
@@ -7,6 +7,9 @@ import { BlockError, describeError, type BlockExecutor, type BlockMetrics, type 
 import { BODY_HANDLE, indexGraph, type GraphIndex, type GraphNode } from "./graph";
 import { createMasker, maskCommit, type Masker, type RunVariables } from "./mask";
 import { backoffDelay } from "./retry";
+
+/** How a run ended (its committed, masked output and error). */
+export type RunEnd = { status: ExecutionStatus; output: unknown; error: unknown };
 
 export type RunnerOptions = {
   store: ExecutionStore;
@@ -152,11 +155,18 @@ export class ExecutionRunner {
     this.abort.abort(this.stopReason);
   }
 
-  async run(): Promise<void> {
+  /** How the run ended, as committed (masked), once it ended here: the in-process sync wait reads it. */
+  private ending: RunEnd | null = null;
+
+  /** Runs until the end or a pause; the committed end (null when it stopped without ending). */
+  async run(): Promise<RunEnd | null> {
     const heartbeat = setInterval(() => void this.beat(), this.options.heartbeatMs);
     try {
       if (this.execution.requestedCommand) this.stop(this.execution.requestedCommand);
-      if (this.status === "paused") return await this.expireApproval();
+      if (this.status === "paused") {
+        await this.expireApproval();
+        return this.ending;
+      }
       if (this.invalid) {
         if (this.status === "pending") await this.transition({ type: "start" }, { set: { startedAt: new Date(this.now()) } });
         throw new NodeFailed(this.invalid);
@@ -164,6 +174,11 @@ export class ExecutionRunner {
       if (this.status === "pending") {
         this.startedAt = this.now();
         await this.transition({ type: "start" }, { set: { startedAt: new Date(this.startedAt) } });
+      } else if (this.execution.nextEventIndex === 0) {
+        // Dispatched directly (created running, with our lease): the start event goes with the first
+        // node commit. A crash before it lands leaves a running run with no events, which whoever
+        // claims it next starts the same way.
+        this.commit({ events: [{ type: "execution_start" }] }, true).catch((error: unknown) => this.asyncFailed(error));
       }
       await this.runScope(null, "", undefined);
       await this.finish();
@@ -172,6 +187,7 @@ export class ExecutionRunner {
     } finally {
       clearInterval(heartbeat);
     }
+    return this.ending;
   }
 
   /** Checks the lease and any command for this execution; called on a timer and on NOTIFY. */
@@ -514,8 +530,8 @@ export class ExecutionRunner {
   // ---- endings ----------------------------------------------------------------------------------
 
   private async finish() {
-    // Pipelined node commits first: the execution completes only after all of them landed.
-    while (this.draining || this.queue.length > 0) await this.commitChain;
+    // Pipelined node commits still queued go in the same store call as the completion (drain), and
+    // commits land in order: the execution completes only with (or after) all of them.
     if (this.stopReason) throw this.stopReason;
     if (this.asyncFailure) throw this.asyncFailure as Error;
     const sinks = this.graph.sinkIds.filter((id) => this.runs.get(keyOf(id, ""))?.status === "completed");
@@ -616,6 +632,10 @@ export class ExecutionRunner {
       release: extra.release,
     });
     this.status = result.to;
+    if (isTerminal(result.to)) {
+      const masked = this.mask ? this.mask({ output: extra.set?.output ?? null, error: extra.set?.error ?? null }) : { output: extra.set?.output ?? null, error: extra.set?.error ?? null };
+      this.ending = { status: result.to, ...masked };
+    }
   }
 
   /**
@@ -696,15 +716,24 @@ export class ExecutionRunner {
       while (this.queue.length > 0) {
         await this.gather();
         const batch = [this.queue.shift()!];
+        let nodeEvents = batch[0]!.input.to ? 0 : (batch[0]!.input.events?.length ?? 0);
         if (isNodeCommit(batch[0]!.input)) {
-          while (this.queue.length > 0 && isNodeCommit(this.queue[0]!.input)) batch.push(this.queue.shift()!);
+          while (this.queue.length > 0 && isNodeCommit(this.queue[0]!.input)) {
+            nodeEvents += this.queue[0]!.input.events?.length ?? 0;
+            batch.push(this.queue.shift()!);
+          }
+          // A status change right behind node commits joins them (one statement for the tail of a
+          // run and its end), unless those node events hit the cap: then they go alone and fail.
+          const next = this.queue[0];
+          if (next?.input.to && this.lastEventIndex + nodeEvents < this.options.limits.maxEvents) batch.push(this.queue.shift()!);
         }
         try {
-          const count = batch.reduce((n, item) => n + (item.input.events?.length ?? 0), 0);
-          if (this.lastEventIndex + count >= this.options.limits.maxEvents && !batch[0]!.input.to) {
+          // After a pipelined commit failed nothing else may land (the run ends on that failure).
+          if (this.asyncFailure) throw this.asyncFailure as Error;
+          if (this.lastEventIndex + nodeEvents >= this.options.limits.maxEvents && !batch[0]!.input.to) {
             throw new BlockError("EVENT_LIMIT", `The execution reached its limit of ${this.options.limits.maxEvents} events`);
           }
-          const input = batch.length === 1 ? batch[0]!.input : mergeNodeCommits(batch.map((item) => item.input));
+          const input = batch.length === 1 ? batch[0]!.input : mergeCommits(batch.map((item) => item.input));
           let result: { firstIndex: number; lastIndex: number };
           try {
             result = await this.options.store.commit({ ...input, executionId: this.execution.id, owner: this.options.owner, leaseMs: input.release ? undefined : this.options.leaseMs });
@@ -720,6 +749,7 @@ export class ExecutionRunner {
             next += n;
           }
         } catch (error) {
+          if (batch.some((item) => item.pipelined) && !(error instanceof LeaseLostError)) this.asyncFailure ??= error;
           for (const item of batch) item.reject(error);
         }
       }
@@ -750,8 +780,11 @@ type CommitRequest = Omit<Parameters<ExecutionStore["commit"]>[0], "executionId"
 /** Node events only (no status change): these can share one store call. */
 const isNodeCommit = (input: CommitRequest) => !input.to && !input.from && !input.set && !input.release;
 
-/** One call for several node commits: events in order; rows of the same node merged, later fields winning. */
-function mergeNodeCommits(inputs: CommitRequest[]): CommitRequest {
+/**
+ * One call for several commits (node commits, the last possibly a status change): events in order;
+ * rows of the same node merged, later fields winning; the status change's fields from the last.
+ */
+function mergeCommits(inputs: CommitRequest[]): CommitRequest {
   const blocks = new Map<string, BlockUpsert>();
   for (const input of inputs) {
     for (const block of input.blocks ?? []) {
@@ -761,7 +794,8 @@ function mergeNodeCommits(inputs: CommitRequest[]): CommitRequest {
       blocks.set(key, previous ? { ...previous, ...defined } : block);
     }
   }
-  return { events: inputs.flatMap((i) => i.events ?? []), blocks: [...blocks.values()] };
+  const { events: _events, blocks: _blocks, ...status } = inputs.at(-1)!;
+  return { ...status, events: inputs.flatMap((i) => i.events ?? []), blocks: [...blocks.values()] };
 }
 
 const EMPTY_GRAPH: GraphIndex = {

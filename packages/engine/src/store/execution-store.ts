@@ -118,9 +118,14 @@ export function createExecutionStore({ db, bus }: { db: Db; bus?: NotifyBus }) {
   return {
     db,
 
-    /** Creates a pending execution and wakes a worker; inside `within` when given (its transaction). */
-    async create(input: NewExecution, within?: DbOrTx): Promise<FlowExecution> {
-      return (within ?? db).transaction(async (tx) => {
+    /**
+     * Creates an execution, inside `within` when given (its transaction). Pending, and a worker is woken
+     * (NOTIFY); or, with `start` (direct dispatch: the creating process runs it at once), already
+     * running with `start.owner`'s lease taken in the same insert, and nobody woken. Either way one
+     * insert: the runner of a started run writes its `execution_start` with its first commit.
+     */
+    async create(input: NewExecution, within?: DbOrTx, start?: { owner: string; leaseMs: number }): Promise<FlowExecution> {
+      const insert = async (tx: DbOrTx) => {
         const [row] = await tx
           .insert(flowExecutions)
           .values({
@@ -136,12 +141,17 @@ export function createExecutionStore({ db, bus }: { db: Db; bus?: NotifyBus }) {
             wakeAt: input.wakeAt ?? null,
             name: input.name ?? null,
             tags: input.tags ?? [],
+            ...(start
+              ? { status: "running" as const, startedAt: sql`now()`, leaseOwner: start.owner, leaseExpiresAt: sql`now() + ${`${start.leaseMs} milliseconds`}::interval` }
+              : {}),
           })
           .returning();
         if (!row) throw new Error("execution insert returned nothing");
-        await notifyWork(tx, row.id);
+        if (!start) await notifyWork(tx, row.id);
         return row;
-      });
+      };
+      if (within) return insert(within);
+      return start || !bus ? insert(db) : db.transaction(insert);
     },
 
     /**
@@ -211,60 +221,21 @@ export function createExecutionStore({ db, bus }: { db: Db; bus?: NotifyBus }) {
         .where(and(eq(flowExecutions.id, executionId), eq(flowExecutions.leaseOwner, owner)));
     },
 
-    /** One transition: state change, events and block rows in one transaction, fenced by the lease. */
+    /**
+     * One transition: state change, events and block rows in one statement and one transaction
+     * (`weft_commit`, drizzle/0007), fenced by the lease. LeaseLostError when this owner has no live
+     * lease; TransitionRefusedError when the status is not one of `from`.
+     */
     async commit(input: CommitInput): Promise<{ firstIndex: number; lastIndex: number; status: ExecutionStatus }> {
       const events = input.events ?? [];
-      const blocks = input.blocks ?? [];
-      if (!input.set && !input.release && !input.to && !input.from && events.length > 0) {
-        const fast = await commitNodeEvents(db, input, events, blocks, Boolean(bus));
-        if (fast) return fast;
-      }
-      return db.transaction(async (tx) => {
-        const fence = and(
-          eq(flowExecutions.id, input.executionId),
-          eq(flowExecutions.leaseOwner, input.owner),
-          gt(flowExecutions.leaseExpiresAt, sql`now()`),
-        );
-        const [row] = await tx
-          .update(flowExecutions)
-          .set({
-            nextEventIndex: sql`${flowExecutions.nextEventIndex} + ${events.length}`,
-            ...(input.to ? { status: input.to } : {}),
-            ...input.set,
-            ...(input.release
-              ? { leaseOwner: null, leaseExpiresAt: null }
-              : input.leaseMs
-                ? { leaseExpiresAt: sql`now() + ${`${input.leaseMs} milliseconds`}::interval` }
-                : {}),
-            updatedAt: sql`now()`,
-          })
-          .where(and(fence, input.from ? inArray(flowExecutions.status, [...input.from]) : undefined))
-          .returning({ next: flowExecutions.nextEventIndex, status: flowExecutions.status, workspaceId: flowExecutions.workspaceId });
-        if (!row) {
-          const [current] = await tx
-            .select({ status: flowExecutions.status, owned: sql<boolean>`${fence}` })
-            .from(flowExecutions)
-            .where(eq(flowExecutions.id, input.executionId));
-          if (!current || !current.owned) throw new LeaseLostError(input.executionId);
-          throw new TransitionRefusedError(input.executionId, current.status, input.action ?? input.to ?? "change");
-        }
-        const firstIndex = row.next - events.length;
-        if (events.length > 0) {
-          await tx.insert(executionEvents).values(
-            events.map(({ type, ...data }, i) => ({
-              executionId: input.executionId,
-              eventIndex: firstIndex + i,
-              workspaceId: row.workspaceId,
-              type,
-              data,
-            })),
-          );
-        }
-        if (blocks.length > 0) await upsertBlocks(tx, input.executionId, row.workspaceId, blocks);
-        if (events.length > 0 && bus) await bus.notify(tx, EVENTS_CHANNEL, `${input.executionId}:${row.next - 1}`);
-        if (input.release && input.to === "running") await notifyWork(tx, input.executionId);
-        return { firstIndex, lastIndex: row.next - 1, status: row.status };
-      });
+      const result = await db.execute(
+        sql`select o_first as first, o_status as status, o_outcome as outcome from weft_commit(${input.executionId}::uuid, ${input.owner}, ${input.release ? null : (input.leaseMs ?? null)}::integer, ${eventsJson(events)}::jsonb, ${blocksJson(input.blocks ?? [])}::jsonb, ${bus ? EVENTS_CHANNEL : null}::text, ${input.from ? `{${input.from.join(",")}}` : null}::text[], ${input.to ?? null}::text, ${input.set ? JSON.stringify(input.set) : null}::jsonb, ${Boolean(input.release)}, ${bus && input.release && input.to === "running" ? WORK_CHANNEL : null}::text)`,
+      );
+      const [row] = rowsOf<{ first: number | null; status: ExecutionStatus | null; outcome: string }>(result);
+      if (!row || row.outcome === "lease_lost") throw new LeaseLostError(input.executionId);
+      if (row.outcome === "refused") throw new TransitionRefusedError(input.executionId, row.status!, input.action ?? input.to ?? "change");
+      const firstIndex = Number(row.first);
+      return { firstIndex, lastIndex: firstIndex + events.length - 1, status: row.status! };
     },
 
     async load(executionId: string): Promise<{ execution: FlowExecution; blocks: BlockExecution[] } | null> {
@@ -333,16 +304,13 @@ export function createExecutionStore({ db, bus }: { db: Db; bus?: NotifyBus }) {
 
 export type ExecutionStore = ReturnType<typeof createExecutionStore>;
 
-/**
- * The hot path (node events, no status change): the fenced UPDATE, the events, the block rows and the
- * NOTIFY in one call of `weft_commit_node` (drizzle/0001_commit_function.sql), so a node costs one
- * round trip and one commit with cached plans. Returns null when the fence refused it, for the caller
- * to find out why through the general path.
- */
-async function commitNodeEvents(db: Db, input: CommitInput, events: EventInput[], blocks: BlockUpsert[], notify: boolean) {
-  const n = events.length;
-  const eventsJson = JSON.stringify(events.map(({ type, ...data }) => ({ type, data })));
-  const blocksJson = JSON.stringify(
+const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as T[];
+
+const eventsJson = (events: EventInput[]) => JSON.stringify(events.map(({ type, ...data }) => ({ type, data })));
+
+/** Block rows as `weft_upsert_blocks` (drizzle/0007) reads them: the merge rules live there only. */
+export function blocksJson(blocks: BlockUpsert[]): string {
+  return JSON.stringify(
     blocks.map((b) => ({
       node_id: b.nodeId,
       iteration: b.iteration,
@@ -362,60 +330,4 @@ async function commitNodeEvents(db: Db, input: CommitInput, events: EventInput[]
       tokens_per_second: b.tokensPerSecond ?? null,
     })),
   );
-  const result = await db.execute(
-    sql`select weft_commit_node(${input.executionId}::uuid, ${input.owner}, ${input.leaseMs ?? null}::integer, ${eventsJson}::jsonb, ${blocksJson}::jsonb, ${notify ? EVENTS_CHANNEL : null}::text) as first`,
-  );
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<{ first: number | null }>;
-  const first = rows[0]?.first;
-  if (first === null || first === undefined) return null;
-  const firstIndex = Number(first);
-  return { firstIndex, lastIndex: firstIndex + n - 1, status: "running" as ExecutionStatus };
-}
-
-const keep = (column: string) => sql.raw(`coalesce(excluded.${column}, block_executions.${column})`);
-
-async function upsertBlocks(tx: DbOrTx, executionId: string, workspaceId: string, blocks: BlockUpsert[]) {
-  await tx
-    .insert(blockExecutions)
-    .values(
-      blocks.map((b) => ({
-        workspaceId,
-        executionId,
-        nodeId: b.nodeId,
-        iteration: b.iteration,
-        blockType: b.blockType,
-        status: b.status,
-        attempt: b.attempt ?? 0,
-        input: b.input ?? null,
-        output: b.output ?? null,
-        error: b.error ?? null,
-        startedAt: b.startedAt ?? null,
-        finishedAt: b.finishedAt ?? null,
-        durationMs: b.durationMs ?? null,
-        tokensIn: b.tokensIn ?? null,
-        tokensOut: b.tokensOut ?? null,
-        costUsd: usd(b.costUsd),
-        ttftMs: b.ttftMs ?? null,
-        tokensPerSecond: b.tokensPerSecond ?? null,
-      })),
-    )
-    .onConflictDoUpdate({
-      target: [blockExecutions.executionId, blockExecutions.nodeId, blockExecutions.iteration],
-      set: {
-        status: sql.raw("excluded.status"),
-        attempt: sql.raw("greatest(excluded.attempt, block_executions.attempt)"),
-        input: keep("input"),
-        output: keep("output"),
-        error: sql.raw("case when excluded.status = 'completed' then null else coalesce(excluded.error, block_executions.error) end"),
-        startedAt: keep("started_at"),
-        finishedAt: keep("finished_at"),
-        durationMs: keep("duration_ms"),
-        tokensIn: keep("tokens_in"),
-        tokensOut: keep("tokens_out"),
-        costUsd: keep("cost_usd"),
-        ttftMs: keep("ttft_ms"),
-        tokensPerSecond: keep("tokens_per_second"),
-        updatedAt: sql`now()`,
-      },
-    });
 }
