@@ -151,6 +151,7 @@ export async function receiveWebhook(deps: Deps, request: WebhookRequest): Promi
   // key's unique index until the first commits, then finds it). When this process runs an engine, the
   // run is created running with its lease (direct dispatch) and started once this commits.
   const start = deps.engine?.lease() ?? null;
+  const sync = webhook.responseMode === "sync";
   let started_: { invocationId: string; execution: FlowExecution } | null;
   try {
     started_ = await deps.db.transaction(async (tx) => {
@@ -170,7 +171,19 @@ export async function receiveWebhook(deps: Deps, request: WebhookRequest): Promi
       });
       const [invocation] = await tx
         .insert(webhookInvocations)
-        .values({ workspaceId: webhook.workspaceId, webhookId: webhook.id, flowId: webhook.flowId, idempotencyKey, executionId: execution.id, statusCode: 202, requestBytes: bytes })
+        .values({
+          workspaceId: webhook.workspaceId,
+          webhookId: webhook.id,
+          flowId: webhook.flowId,
+          idempotencyKey,
+          executionId: execution.id,
+          requestBytes: bytes,
+          // Written once: an async call is answered 202 right after this commits; a sync call's answer
+          // is its run's end (see WebhookInvocation.awaitsRun), written here only if it times out.
+          statusCode: 202,
+          latencyMs: sync ? null : Math.round(performance.now() - started),
+          awaitsRun: sync,
+        })
         .onConflictDoNothing()
         .returning({ id: webhookInvocations.id });
       // A repeat: nothing of this request is kept (the rollback takes the run back).
@@ -202,10 +215,13 @@ export async function receiveWebhook(deps: Deps, request: WebhookRequest): Promi
   }
 
   const response = await respond(deps, webhook, started_.execution.id);
-  await deps.db
-    .update(webhookInvocations)
-    .set({ statusCode: response.status, latencyMs: Math.round(performance.now() - started) })
-    .where(eq(webhookInvocations.id, started_.invocationId));
+  if (sync && response.status === 202) {
+    // The run outlived the sync timeout: the caller got 202, whatever the run does later.
+    await deps.db
+      .update(webhookInvocations)
+      .set({ statusCode: 202, latencyMs: Math.round(performance.now() - started), awaitsRun: false })
+      .where(eq(webhookInvocations.id, started_.invocationId));
+  }
   return response;
 }
 
