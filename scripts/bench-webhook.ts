@@ -22,6 +22,7 @@ import { createLocalAuthenticator } from "../packages/api/src/auth/local";
 import { createArtifactSettings } from "../packages/api/src/lib/artifact-storage/settings";
 import type { Deps } from "../packages/api/src/lib/context";
 import { createSecretBox } from "../packages/api/src/lib/crypto";
+import { loadRunVariables } from "../packages/api/src/services/variables/load-run-variables";
 import { createRestApp } from "../packages/api/src/rest/app";
 import { configureWebhook } from "../packages/api/src/services/webhooks/configure-webhook";
 import { seedFlow } from "../packages/engine/test/support";
@@ -66,13 +67,20 @@ export async function benchWebhook(label: string, baseHandle: DatabaseHandle, pr
   const seed = await seedFlow(handle.db, graph);
   const bus = createNotifyBus(handle);
   // The engine as `npm start` configures it (lease, heartbeat, group commit), not the test defaults.
-  const t = await createTestEngine(handle, { pollMs: 1_000, leaseMs: 30_000, heartbeatMs: 10_000, streamFlushMs: 100 });
+  const secrets = createSecretBox(randomBytes(32));
+  const t = await createTestEngine(handle, {
+    pollMs: 1_000,
+    leaseMs: 30_000,
+    heartbeatMs: 10_000,
+    streamFlushMs: 100,
+    getVariables: ({ workspaceId }) => loadRunVariables({ db: handle.db, secrets }, { workspaceId }),
+  });
   const deps: Deps = {
     db: handle.db,
     bus,
     executions: t.store,
     fetch: createGuardedFetch({}),
-    secrets: createSecretBox(randomBytes(32)),
+    secrets,
     now: () => new Date(),
     sessionTtlMs: 3_600_000,
     signInLimit: { max: 10, windowMs: 900_000 },

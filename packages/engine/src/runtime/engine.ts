@@ -68,13 +68,13 @@ export function createEngine(options: EngineOptions) {
   const local = new Map<string, Promise<RunEnd | null>>();
 
   /** Runs an execution this process holds the lease of (claimed, or created with `lease()`). */
-  function launch(execution: FlowExecution, blocks: BlockExecution[] | null): Promise<RunEnd | null> {
+  function launch(execution: FlowExecution, blocks: BlockExecution[] | null, known?: RunVariables): Promise<RunEnd | null> {
     const task = (async () => {
       // A claimed run is loaded (its blocks, its current row); a directly dispatched one was just
       // inserted by this process and has no block rows: nothing is read back.
       const loaded = blocks ? { execution, blocks } : await store.load(execution.id);
       if (!loaded) return null;
-      const variables = options.getVariables ? await options.getVariables({ workspaceId: loaded.execution.workspaceId }) : undefined;
+      const variables = known ?? (options.getVariables ? await options.getVariables({ workspaceId: loaded.execution.workspaceId }) : undefined);
       const runner = new ExecutionRunner(variables ? { ...runnerOptions, variables } : runnerOptions, loaded.execution, loaded.blocks);
       runners.set(execution.id, runner);
       if (stopped) runner.stop("lease_lost");
@@ -126,8 +126,11 @@ export function createEngine(options: EngineOptions) {
     lease(): { owner: string; leaseMs: number } | null {
       return stopped || local.size >= maxExecutions ? null : { owner, leaseMs };
     },
-    /** Runs a run just created with `lease()`, once its insert committed; resolves with its end. */
-    adopt(execution: FlowExecution): Promise<RunEnd | null> {
+    /**
+     * Runs a run just created with `lease()`, once its insert committed; resolves with its end.
+     * `variables`: the workspace's variables when the caller read them already (else getVariables).
+     */
+    adopt(execution: FlowExecution, variables?: RunVariables): Promise<RunEnd | null> {
       if (stopped) {
         // Hand it over at once rather than letting the lease expire.
         void store
@@ -136,7 +139,7 @@ export function createEngine(options: EngineOptions) {
           .catch((error: unknown) => options.onError?.(error));
         return Promise.resolve(null);
       }
-      return launch(execution, []);
+      return launch(execution, [], variables);
     },
     /** The end of a run this process is running (null when it is not running it). */
     ended(executionId: string): Promise<RunEnd | null> | null {

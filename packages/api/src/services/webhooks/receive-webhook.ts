@@ -1,10 +1,11 @@
 import { performance } from "node:perf_hooks";
 import { Webhook as StandardWebhook } from "standardwebhooks";
-import { and, eq, flows, flowVersions, hitRateLimit, isNull, webhookInvocations, webhooks, type FlowExecution, type Webhook } from "@weft/db";
+import { and, eq, flows, flowVersions, hitRateLimit, isNull, sql, variables, webhookInvocations, webhooks, type FlowExecution, type Webhook } from "@weft/db";
 import type { Deps } from "../../lib/context";
 import { AppError, errorBody } from "../../lib/errors";
 import { createRun } from "../executions/create-run";
 import { streamUrl } from "../executions/execution-access";
+import { runVariables, type VariableRow } from "../variables/load-run-variables";
 import { hashWebhookSecret, webhookSecretMatches } from "./secrets";
 import { waitForRun } from "./wait-for-run";
 
@@ -54,9 +55,18 @@ const fail = (error: AppError, headers?: Record<string, string>): WebhookRespons
 export async function receiveWebhook(deps: Deps, request: WebhookRequest): Promise<WebhookResponse> {
   const started = performance.now();
   const validId = UUID.test(request.flowId);
-  // The webhook, its flow and the flow's published graph in one statement (createRun reads nothing again).
+  // The webhook, its flow, the flow's published graph and (for a run this process starts) the
+  // workspace's variables in one statement: createRun and the engine read none of them again.
+  const local = deps.engine !== undefined;
   const [row] = await deps.db
-    .select({ webhook: webhooks, flow: flows, version: { id: flowVersions.id, nodes: flowVersions.nodes, edges: flowVersions.edges } })
+    .select({
+      webhook: webhooks,
+      flow: flows,
+      version: { id: flowVersions.id, nodes: flowVersions.nodes, edges: flowVersions.edges },
+      variables: local
+        ? sql<VariableRow[]>`(select coalesce(json_agg(json_build_object('name', v.name, 'secret', v.secret, 'value', v.value, 'valueCiphertext', v.value_ciphertext)), '[]'::json) from ${variables} v where v.workspace_id = ${webhooks.workspaceId})`
+        : sql<null>`null`,
+    })
     .from(webhooks)
     .innerJoin(flows, and(eq(flows.id, webhooks.flowId), isNull(flows.deletedAt)))
     .leftJoin(flowVersions, and(eq(flowVersions.flowId, flows.id), eq(flowVersions.version, flows.publishedVersion)))
@@ -201,7 +211,7 @@ export async function receiveWebhook(deps: Deps, request: WebhookRequest): Promi
       throw error;
     }
   }
-  if (started_ && start) void deps.engine!.adopt(started_.execution);
+  if (started_ && start) void deps.engine!.adopt(started_.execution, row.variables ? runVariables(deps, row.variables) : undefined);
 
   if (!started_) {
     const [first] = await deps.db
