@@ -88,8 +88,8 @@ export function createEngine(options: EngineOptions) {
         runners.delete(execution.id);
         local.delete(execution.id);
         running.delete(settled);
-        // A slot is free: there may be more work waiting.
-        void tick();
+        // A slot is free: look for work if some may have been left waiting for one.
+        if (saturated) void tick();
       });
     const settled = task.then(() => undefined);
     local.set(execution.id, task);
@@ -97,11 +97,19 @@ export function createEngine(options: EngineOptions) {
     return task;
   }
 
+  /** Work may be waiting for a free slot (this process was full, or claimed as much as it could). */
+  let saturated = false;
+
   async function poll(onlyId?: string): Promise<void> {
     if (stopped) return;
     const free = maxExecutions - local.size;
-    if (free <= 0) return;
+    if (free <= 0) {
+      saturated = true;
+      return;
+    }
+    if (!onlyId) saturated = false;
     const claimed = await store.claim({ owner, leaseMs, limit: free, onlyId });
+    if (!onlyId && claimed.length === free) saturated = true;
     for (const execution of claimed) void launch(execution, null);
   }
 

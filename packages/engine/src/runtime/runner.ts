@@ -70,6 +70,8 @@ class NodeFailed extends Error {
 const QUICK_BLOCKS = new Set(["source", "sink", "function", "router", "parallel"]);
 /** At most this many events gathered into one group commit. */
 const MAX_GROUP_EVENTS = 64;
+/** A group commit waits at most this many `groupCommitMs` windows after its oldest completion. */
+const MAX_GROUP_WINDOWS = 5;
 
 const keyOf = (nodeId: string, iteration: string) => `${nodeId}\u0000${iteration}`;
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -677,8 +679,9 @@ export class ExecutionRunner {
 
   /**
    * Group commit: while everything queued is pipelined quick-block completions and quick blocks are
-   * still running, wait (up to `groupCommitMs` after the oldest was queued, at most
-   * MAX_GROUP_EVENTS events) for them to join. A linear chain of function blocks then costs one
+   * still running, wait (up to `groupCommitMs` after the newest was queued, MAX_GROUP_WINDOWS windows
+   * after the oldest, MAX_GROUP_EVENTS events) for them to join; a status change queued behind them
+   * (the run's end) joins the same call (drain). A linear chain of function blocks then costs one
    * store call per few nodes instead of one per node. What waits here is not durable yet, exactly like
    * an in-flight pipelined commit: after a crash those nodes simply run again.
    */
@@ -693,7 +696,11 @@ export class ExecutionRunner {
         if (!item.pipelined) return;
         events += item.input.events?.length ?? 0;
       }
-      const left = oldest.at + windowMs - performance.now();
+      // A sliding window: up to `groupCommitMs` after the newest completion (quick blocks keep
+      // joining while they keep finishing), and never longer than MAX_GROUP_WINDOWS windows after
+      // the oldest (what live streams see lags by at most that).
+      const newest = this.queue.at(-1)!;
+      const left = Math.min(oldest.at + MAX_GROUP_WINDOWS * windowMs, newest.at + windowMs) - performance.now();
       if (events >= MAX_GROUP_EVENTS || left <= 0) return;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
