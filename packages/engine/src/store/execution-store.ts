@@ -21,6 +21,7 @@ import {
 import type { ExecutionEvent } from "@weft/flow";
 import { isTerminal, type BlockExecutionStatus, type ExecutionStatus } from "../core/status";
 import { LeaseLostError, TransitionRefusedError } from "./errors";
+import { randomUUID } from "node:crypto";
 import { addArtifact, addComment, appendEvents, createRerun, labelExecution, type NewArtifact, type NewComment, type NewRerun } from "./run-activity";
 
 /** Channel of the "events committed" notification: payload `<executionId>:<last event index>`. */
@@ -87,6 +88,16 @@ export type CommitInput = {
   action?: string;
 };
 
+/** What a command does with an execution it holds exclusively (`store.exclusive`). */
+export type ExclusiveContext = {
+  /** The status when the lease was taken. */
+  status: ExecutionStatus;
+  blocks: (where: { status?: BlockExecutionStatus; blockType?: string }) => Promise<BlockExecution[]>;
+  commit: (input: Omit<CommitInput, "executionId" | "owner">) => Promise<{ firstIndex: number; lastIndex: number; status: ExecutionStatus }>;
+  /** Fix-and-continue: skipped and unfinished block rows dropped, failed ones back to pending. */
+  reopenFailed: () => Promise<void>;
+};
+
 export type NewExecution = {
   workspaceId: string;
   flowId: string;
@@ -115,9 +126,20 @@ export function createExecutionStore({ db, bus }: { db: Db; bus?: NotifyBus }) {
     if (bus) await bus.notify(tx, WORK_CHANNEL, executionId);
   }
 
-  return {
-    db,
+  /** One `weft_commit` on `executor` (the pool, or a transaction that joins it). */
+  async function commitOn(executor: DbOrTx, input: CommitInput): Promise<{ firstIndex: number; lastIndex: number; status: ExecutionStatus }> {
+    const events = input.events ?? [];
+    const result = await executor.execute(
+      sql`select o_first as first, o_status as status, o_outcome as outcome from weft_commit(${input.executionId}::uuid, ${input.owner}, ${input.release ? null : (input.leaseMs ?? null)}::integer, ${eventsJson(events)}::jsonb, ${blocksJson(input.blocks ?? [])}::jsonb, ${bus ? EVENTS_CHANNEL : null}::text, ${input.from ? `{${input.from.join(",")}}` : null}::text[], ${input.to ?? null}::text, ${input.set ? JSON.stringify(input.set) : null}::jsonb, ${Boolean(input.release)}, ${bus && input.release && input.to === "running" ? WORK_CHANNEL : null}::text)`,
+    );
+    const [row] = rowsOf<{ first: number | null; status: ExecutionStatus | null; outcome: string }>(result);
+    if (!row || row.outcome === "lease_lost") throw new LeaseLostError(input.executionId);
+    if (row.outcome === "refused") throw new TransitionRefusedError(input.executionId, row.status!, input.action ?? input.to ?? "change");
+    const firstIndex = Number(row.first);
+    return { firstIndex, lastIndex: firstIndex + events.length - 1, status: row.status! };
+  }
 
+  return {
     /**
      * Creates an execution, inside `within` when given (its transaction). Pending, and a worker is woken
      * (NOTIFY); or, with `start` (direct dispatch: the creating process runs it at once), already
@@ -187,21 +209,6 @@ export function createExecutionStore({ db, bus }: { db: Db; bus?: NotifyBus }) {
       });
     },
 
-    /** Takes the lease of one execution if nobody holds it (API-side commands on paused/pending runs). */
-    async acquire({ executionId, owner, leaseMs }: { executionId: string; owner: string; leaseMs: number }): Promise<FlowExecution | null> {
-      const [row] = await db
-        .update(flowExecutions)
-        .set({ leaseOwner: owner, leaseExpiresAt: sql`now() + ${`${leaseMs} milliseconds`}::interval` })
-        .where(
-          and(
-            eq(flowExecutions.id, executionId),
-            or(isNull(flowExecutions.leaseExpiresAt), lte(flowExecutions.leaseExpiresAt, sql`now()`)),
-          ),
-        )
-        .returning();
-      return row ?? null;
-    },
-
     /** Extends the lease; false when it was lost (the worker must stop touching the execution). */
     async heartbeat({ executionId, owner, leaseMs }: { executionId: string; owner: string; leaseMs: number }): Promise<
       { ok: true; requestedCommand: FlowExecution["requestedCommand"]; requestedBy: string | null } | { ok: false }
@@ -226,16 +233,61 @@ export function createExecutionStore({ db, bus }: { db: Db; bus?: NotifyBus }) {
      * (`weft_commit`, drizzle/0007), fenced by the lease. LeaseLostError when this owner has no live
      * lease; TransitionRefusedError when the status is not one of `from`.
      */
-    async commit(input: CommitInput): Promise<{ firstIndex: number; lastIndex: number; status: ExecutionStatus }> {
-      const events = input.events ?? [];
-      const result = await db.execute(
-        sql`select o_first as first, o_status as status, o_outcome as outcome from weft_commit(${input.executionId}::uuid, ${input.owner}, ${input.release ? null : (input.leaseMs ?? null)}::integer, ${eventsJson(events)}::jsonb, ${blocksJson(input.blocks ?? [])}::jsonb, ${bus ? EVENTS_CHANNEL : null}::text, ${input.from ? `{${input.from.join(",")}}` : null}::text[], ${input.to ?? null}::text, ${input.set ? JSON.stringify(input.set) : null}::jsonb, ${Boolean(input.release)}, ${bus && input.release && input.to === "running" ? WORK_CHANNEL : null}::text)`,
-      );
-      const [row] = rowsOf<{ first: number | null; status: ExecutionStatus | null; outcome: string }>(result);
-      if (!row || row.outcome === "lease_lost") throw new LeaseLostError(input.executionId);
-      if (row.outcome === "refused") throw new TransitionRefusedError(input.executionId, row.status!, input.action ?? input.to ?? "change");
-      const firstIndex = Number(row.first);
-      return { firstIndex, lastIndex: firstIndex + events.length - 1, status: row.status! };
+    commit: (input: CommitInput) => commitOn(db, input),
+
+    /**
+     * A command on an execution nobody runs (paused, pending, failed), as ONE transaction: the lease is
+     * taken (null when someone holds it), `fn` reads and commits through `ctx` with it, and it is
+     * released, all or nothing. Nobody else ever sees this lease: it lives inside the transaction.
+     */
+    async exclusive<T>(executionId: string, fn: (ctx: ExclusiveContext) => Promise<T>): Promise<{ value: T } | null> {
+      const owner = `command-${randomUUID()}`;
+      return db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(flowExecutions)
+          .set({ leaseOwner: owner, leaseExpiresAt: sql`now() + interval '1 minute'` })
+          .where(and(eq(flowExecutions.id, executionId), or(isNull(flowExecutions.leaseExpiresAt), lte(flowExecutions.leaseExpiresAt, sql`now()`))))
+          .returning({ status: flowExecutions.status });
+        if (!row) return null;
+        const ctx: ExclusiveContext = {
+          status: row.status,
+          blocks: (where) =>
+            tx
+              .select()
+              .from(blockExecutions)
+              .where(
+                and(
+                  eq(blockExecutions.executionId, executionId),
+                  where.status ? eq(blockExecutions.status, where.status) : undefined,
+                  where.blockType ? eq(blockExecutions.blockType, where.blockType) : undefined,
+                ),
+              ),
+          commit: (input) => commitOn(tx, { ...input, executionId, owner }),
+          reopenFailed: async () => {
+            // Skipped and unfinished rows are dropped and failed rows reset to pending (keeping their
+            // attempt count): those nodes are decided again.
+            await tx
+              .delete(blockExecutions)
+              .where(and(eq(blockExecutions.executionId, executionId), inArray(blockExecutions.status, ["skipped", "running", "pending"])));
+            await tx
+              .update(blockExecutions)
+              .set({ status: "pending", error: null, output: null, finishedAt: null })
+              .where(and(eq(blockExecutions.executionId, executionId), eq(blockExecutions.status, "failed")));
+          },
+        };
+        const value = await fn(ctx);
+        await tx
+          .update(flowExecutions)
+          .set({ leaseOwner: null, leaseExpiresAt: null })
+          .where(and(eq(flowExecutions.id, executionId), eq(flowExecutions.leaseOwner, owner)));
+        return { value };
+      });
+    },
+
+    /** The status of an execution (null when there is none). */
+    async statusOf(executionId: string): Promise<ExecutionStatus | null> {
+      const [row] = await db.select({ status: flowExecutions.status }).from(flowExecutions).where(eq(flowExecutions.id, executionId));
+      return row?.status ?? null;
     },
 
     async load(executionId: string): Promise<{ execution: FlowExecution; blocks: BlockExecution[] } | null> {
