@@ -108,8 +108,10 @@ export type NewExecution = {
   createdBy?: string | null;
   idempotencyKey?: string | null;
   retryOfExecutionId?: string | null;
-  /** Not claimed before this time (a held run, e.g. a schedule's queued slot, is released by setting it). */
+  /** Not claimed before this time. */
   wakeAt?: Date | null;
+  /** Held: not claimed until `releaseHeld` (a schedule's queued slot). */
+  held?: boolean;
   /** The run's name and tags (searchable in the executions list). */
   name?: string | null;
   tags?: string[];
@@ -161,6 +163,7 @@ export function createExecutionStore({ db, bus }: { db: Db; bus?: NotifyBus }) {
             idempotencyKey: input.idempotencyKey ?? null,
             retryOfExecutionId: input.retryOfExecutionId ?? null,
             wakeAt: input.wakeAt ?? null,
+            held: input.held ?? false,
             name: input.name ?? null,
             tags: input.tags ?? [],
             ...(start
@@ -169,7 +172,7 @@ export function createExecutionStore({ db, bus }: { db: Db; bus?: NotifyBus }) {
           })
           .returning();
         if (!row) throw new Error("execution insert returned nothing");
-        if (!start) await notifyWork(tx, row.id);
+        if (!start && !row.held) await notifyWork(tx, row.id);
         return row;
       };
       if (within) return insert(within);
@@ -186,6 +189,7 @@ export function createExecutionStore({ db, bus }: { db: Db; bus?: NotifyBus }) {
       const due = or(isNull(flowExecutions.wakeAt), lte(flowExecutions.wakeAt, sql`now()`));
       const claimable = and(
         leaseFree,
+        eq(flowExecutions.held, false),
         or(
           and(inArray(flowExecutions.status, ["pending", "running"]), due),
           and(eq(flowExecutions.status, "paused"), lte(flowExecutions.wakeAt, sql`now()`)),
@@ -207,6 +211,21 @@ export function createExecutionStore({ db, bus }: { db: Db; bus?: NotifyBus }) {
           .where(and(inArray(flowExecutions.id, candidates.map((c) => c.id)), claimable))
           .returning();
       });
+    },
+
+    /**
+     * Releases a held run (pending and held) and wakes a worker: one statement, inside `within` when
+     * given. False when it was not held (released already, cancelled, gone).
+     */
+    async releaseHeld(executionId: string, within?: DbOrTx): Promise<boolean> {
+      const result = await (within ?? db).execute(
+        sql`with released as (
+              update flow_executions set held = false, updated_at = now()
+              where id = ${executionId} and held and status = 'pending' returning id
+            )
+            select id, ${bus ? sql`pg_notify(${WORK_CHANNEL}, id::text)` : sql`null`} as notified from released`,
+      );
+      return rowsOf<{ id: string }>(result).length > 0;
     },
 
     /** Extends the lease; false when it was lost (the worker must stop touching the execution). */

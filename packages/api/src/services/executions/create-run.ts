@@ -17,8 +17,8 @@ export type NewRun = {
   /** Run the draft even when a version is published (the builder's Run). */
   draft?: boolean;
   idempotencyKey?: string | null;
-  /** Held until then (see NewExecution.wakeAt). */
-  wakeAt?: Date | null;
+  /** Held: not run until released (NewExecution.held, a schedule's queued slot). */
+  held?: boolean;
   /** The run's name and tags. */
   name?: string | null;
   tags?: string[];
@@ -59,7 +59,7 @@ export async function createRun(deps: Pick<Deps, "db" | "executions">, run: NewR
       triggerType: run.triggerType,
       createdBy: run.createdBy ?? null,
       idempotencyKey: run.idempotencyKey ?? null,
-      wakeAt: run.wakeAt ?? null,
+      held: run.held ?? false,
       name: run.name ?? null,
       tags: run.tags ?? [],
     },
