@@ -107,12 +107,16 @@ describe("soak checks on real rows", () => {
     expect(misses.some((m) => /\/item\/\d: 2 calls but only 1 attempts started$/.test(m))).toBe(true);
   });
 
-  it("fail a gap in the event log and a run left running, read back from the database", async () => {
+  it("fail a gap in the event log, a run left running and a failed run (with its error), read back from the database", async () => {
     const [gapRun, stuckRun] = rows.executions.filter((e) => e.tag?.startsWith("functions"));
     await api.database.sql`delete from execution_events where execution_id = ${gapRun!.id} and event_index = 3`;
     await api.database.sql`update flow_executions set status = 'running' where id = ${stuckRun!.id}`;
+    const failedRun = rows.executions.find((e) => e.tag === "delay0")!;
+    await api.database.sql`update flow_executions set status = 'failed', error = ${JSON.stringify({ code: "INTERNAL", message: "The engine failed" })}::jsonb where id = ${failedRun.id}`;
     const tampered = await load();
     expect(checkEventIndexes(tampered.executions, tampered.events).misses).toEqual([`run ${gapRun!.id}: event index 4 where 3 was expected (${rows.events.filter((e) => e.executionId === gapRun!.id).length - 1} events)`]);
-    expect(checkTerminal(tampered.executions).misses).toEqual([`run ${stuckRun!.id} is still running`]);
+    expect(checkTerminal(tampered.executions).misses.sort()).toEqual(
+      [`run ${stuckRun!.id} is still running`, `run ${failedRun.id} ended failed (every soak flow is meant to complete): INTERNAL: The engine failed`].sort(),
+    );
   });
 });

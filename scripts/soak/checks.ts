@@ -13,7 +13,7 @@
 import { isTerminal, isTerminalEvent } from "@weft/flow";
 import type { HttpCall } from "./target";
 
-export type ExecutionRow = { id: string; status: string; tag: string | null; nextEventIndex: number; createdAt: Date; finishedAt: Date | null };
+export type ExecutionRow = { id: string; status: string; tag: string | null; nextEventIndex: number; createdAt: Date; finishedAt: Date | null; error: string | null };
 export type EventRow = { executionId: string; index: number; type: string; nodeId: string | null; iteration: string; attempt: number | null };
 export type BlockRow = { executionId: string; nodeId: string; iteration: string; blockType: string; status: string; attempt: number };
 export type CheckResult = { name: string; misses: string[]; counts: Record<string, number> };
@@ -38,7 +38,7 @@ export function checkTerminal(executions: ExecutionRow[]): CheckResult {
   for (const e of executions) {
     counts[e.status] = (counts[e.status] ?? 0) + 1;
     if (!isTerminal(e.status)) misses.push(`run ${e.id} is still ${e.status}`);
-    else if (e.status !== "completed") misses.push(`run ${e.id} ended ${e.status} (every soak flow is meant to complete)`);
+    else if (e.status !== "completed") misses.push(`run ${e.id} ended ${e.status} (every soak flow is meant to complete)${e.error ? `: ${e.error}` : ""}`);
   }
   return { name: "every run terminal", misses, counts };
 }

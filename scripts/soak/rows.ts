@@ -6,10 +6,10 @@ import type { Sql } from "postgres";
 import type { BlockRow, EventRow, ExecutionRow } from "./checks";
 
 export async function loadExecutions(sql: Sql, workspaceId: string): Promise<ExecutionRow[]> {
-  const rows = await sql<Array<{ id: string; status: string; tag: string | null; next_event_index: number; created_at: Date; finished_at: Date | null }>>`
-    select id, status, input->>'tag' as tag, next_event_index, created_at, finished_at
+  const rows = await sql<Array<{ id: string; status: string; tag: string | null; next_event_index: number; created_at: Date; finished_at: Date | null; error: string | null }>>`
+    select id, status, input->>'tag' as tag, next_event_index, created_at, finished_at, error->>'code' || ': ' || (error->>'message') as error
     from flow_executions where workspace_id = ${workspaceId} and kind = 'flow'`;
-  return rows.map((r) => ({ id: r.id, status: r.status, tag: r.tag, nextEventIndex: r.next_event_index, createdAt: r.created_at, finishedAt: r.finished_at }));
+  return rows.map((r) => ({ id: r.id, status: r.status, tag: r.tag, nextEventIndex: r.next_event_index, createdAt: r.created_at, finishedAt: r.finished_at, error: r.error }));
 }
 
 export async function loadEvents(sql: Sql, workspaceId: string): Promise<EventRow[]> {
