@@ -55,9 +55,20 @@ CREATE TABLE "analytics_node_stats" (
 	CONSTRAINT "analytics_node_stats_workspace_id_span_bucket_flow_id_node_id_pk" PRIMARY KEY("workspace_id","span","bucket","flow_id","node_id") INCLUDE ("block_type","runs","failures","tokens_in","tokens_out","cost_usd","unknown_cost_calls","decisions","correct","incorrect","partial","duration_p50","duration_p95","ttft_p50")
 );
 --> statement-breakpoint
-ALTER TABLE "analytics_latency_spans" ADD CONSTRAINT "analytics_latency_spans_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "analytics_node_spans" ADD CONSTRAINT "analytics_node_spans_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "analytics_node_stats" ADD CONSTRAINT "analytics_node_stats_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;
+-- The rollup levels have no foreign key to workspaces (a check and a row lock per written row on the
+-- commit path): they go with their workspace here.
+CREATE OR REPLACE FUNCTION weft_workspace_deleted() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM analytics_node_spans a USING old_rows o WHERE a.workspace_id = o.id;
+  DELETE FROM analytics_latency_spans a USING old_rows o WHERE a.workspace_id = o.id;
+  DELETE FROM analytics_node_stats a USING old_rows o WHERE a.workspace_id = o.id;
+  RETURN NULL;
+END;
+$$;
+--> statement-breakpoint
+CREATE TRIGGER weft_workspace_deleted AFTER DELETE ON workspaces
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION weft_workspace_deleted();
 --> statement-breakpoint
 -- The hourly rollups' keys carry their figures, so ranges are read by index-only scans (in key order).
 ALTER TABLE "analytics_node_hours" DROP CONSTRAINT "analytics_node_hours_workspace_id_bucket_flow_id_node_id_model_pk";
@@ -82,75 +93,6 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT '{6,24,96,384,1536}'::smallint
 CREATE OR REPLACE FUNCTION weft_span_bucket(t timestamptz, span smallint) RETURNS timestamptz
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT to_timestamp(floor(extract(epoch FROM t) / (span * 3600)) * span * 3600)
-$$;
---> statement-breakpoint
--- Nearest-rank p50 and p95 of one histogram (span 1: analytics_latency; others: analytics_latency_spans);
--- n = 0 and null percentiles without samples.
-CREATE OR REPLACE FUNCTION weft_latency_percentiles(p_workspace uuid, p_span smallint, p_bucket timestamptz, p_flow uuid, p_node text, p_metric smallint,
-                                                    OUT n integer, OUT p50 integer, OUT p95 integer)
-LANGUAGE sql STABLE AS $$
-  SELECT coalesce(max(c.total), 0)::integer,
-         min(c.value) FILTER (WHERE c.cum >= 0.5 * c.total),
-         min(c.value) FILTER (WHERE c.cum >= 0.95 * c.total)
-    FROM (SELECT h.value, sum(h.n) OVER (ORDER BY h.value ROWS UNBOUNDED PRECEDING) AS cum, sum(h.n) OVER () AS total
-            FROM (SELECT l.value, l.n FROM analytics_latency l
-                   WHERE p_span = 1 AND l.workspace_id = p_workspace AND l.bucket = p_bucket AND l.flow_id = p_flow
-                     AND l.node_id = p_node AND l.metric = p_metric AND l.n > 0
-                  UNION ALL
-                  SELECT l.value, l.n FROM analytics_latency_spans l
-                   WHERE p_span <> 1 AND l.workspace_id = p_workspace AND l.span = p_span AND l.bucket = p_bucket
-                     AND l.flow_id = p_flow AND l.node_id = p_node AND l.metric = p_metric AND l.n > 0) h) c
-$$;
---> statement-breakpoint
--- Recomputes the analytics_node_stats rows (span 1 and 24) of the given node hours from the rollups.
-CREATE OR REPLACE FUNCTION weft_node_stats_refresh(p_workspace uuid[], p_flow uuid[], p_node text[], p_hour timestamptz[]) RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-  IF p_workspace IS NULL OR cardinality(p_workspace) = 0 THEN
-    RETURN;
-  END IF;
-  WITH targets AS (
-    SELECT DISTINCT k.workspace_id, k.flow_id, k.node_id, s.span, weft_span_bucket(k.hour, s.span) AS bucket
-      FROM unnest(p_workspace, p_flow, p_node, p_hour) AS k(workspace_id, flow_id, node_id, hour)
-      CROSS JOIN (VALUES (1::smallint), (24::smallint)) AS s(span)
-  ), computed AS (
-    SELECT t.*, x.*, d.p50 AS duration_p50, d.p95 AS duration_p95, f.p50 AS ttft_p50
-      FROM targets t
-      CROSS JOIN LATERAL (
-        SELECT coalesce(max(h.block_type), '') AS block_type, coalesce(sum(h.runs), 0)::integer AS runs,
-               coalesce(sum(h.failures), 0)::integer AS failures, coalesce(sum(h.tokens_in), 0)::bigint AS tokens_in,
-               coalesce(sum(h.tokens_out), 0)::bigint AS tokens_out, coalesce(sum(h.cost_usd), 0) AS cost_usd,
-               coalesce(sum(h.unknown_cost_calls), 0)::integer AS unknown_cost_calls, coalesce(sum(h.decisions), 0)::integer AS decisions,
-               coalesce(sum(h.correct), 0)::integer AS correct, coalesce(sum(h.incorrect), 0)::integer AS incorrect,
-               coalesce(sum(h.partial), 0)::integer AS partial
-          FROM (SELECT h.block_type, h.runs, h.failures, h.tokens_in, h.tokens_out, h.cost_usd, h.unknown_cost_calls, h.decisions, h.correct, h.incorrect, h.partial
-                  FROM analytics_node_hours h
-                 WHERE t.span = 1 AND h.workspace_id = t.workspace_id AND h.bucket = t.bucket AND h.flow_id = t.flow_id AND h.node_id = t.node_id
-                UNION ALL
-                SELECT h.block_type, h.runs, h.failures, h.tokens_in, h.tokens_out, h.cost_usd, h.unknown_cost_calls, h.decisions, h.correct, h.incorrect, h.partial
-                  FROM analytics_node_spans h
-                 WHERE t.span <> 1 AND h.workspace_id = t.workspace_id AND h.span = t.span AND h.bucket = t.bucket
-                   AND h.flow_id = t.flow_id AND h.node_id = t.node_id) h
-      ) x
-      CROSS JOIN LATERAL weft_latency_percentiles(t.workspace_id, t.span, t.bucket, t.flow_id, t.node_id, 0::smallint) d
-      CROSS JOIN LATERAL weft_latency_percentiles(t.workspace_id, t.span, t.bucket, t.flow_id, t.node_id, 1::smallint) f
-  ), gone AS (
-    DELETE FROM analytics_node_stats a USING computed c
-     WHERE c.runs = 0 AND c.decisions = 0 AND a.workspace_id = c.workspace_id AND a.span = c.span AND a.bucket = c.bucket
-       AND a.flow_id = c.flow_id AND a.node_id = c.node_id
-    RETURNING 1
-  )
-  INSERT INTO analytics_node_stats AS a (workspace_id, span, bucket, flow_id, node_id, block_type, runs, failures, tokens_in, tokens_out, cost_usd,
-                                         unknown_cost_calls, decisions, correct, incorrect, partial, duration_p50, duration_p95, ttft_p50)
-  SELECT workspace_id, span, bucket, flow_id, node_id, block_type, runs, failures, tokens_in, tokens_out, cost_usd,
-         unknown_cost_calls, decisions, correct, incorrect, partial, duration_p50, duration_p95, ttft_p50
-    FROM computed WHERE runs <> 0 OR decisions <> 0
-  ON CONFLICT (workspace_id, span, bucket, flow_id, node_id) DO UPDATE SET
-    block_type = excluded.block_type, runs = excluded.runs, failures = excluded.failures, tokens_in = excluded.tokens_in,
-    tokens_out = excluded.tokens_out, cost_usd = excluded.cost_usd, unknown_cost_calls = excluded.unknown_cost_calls,
-    decisions = excluded.decisions, correct = excluded.correct, incorrect = excluded.incorrect, partial = excluded.partial,
-    duration_p50 = excluded.duration_p50, duration_p95 = excluded.duration_p95, ttft_p50 = excluded.ttft_p50;
-END;
 $$;
 --> statement-breakpoint
 -- Adds the contribution of `p_plus` and takes back that of `p_minus` (completed or failed block rows
@@ -229,6 +171,24 @@ BEGIN
      GROUP BY workspace_id, s.span, weft_span_bucket(bucket, s.span), flow_id, node_id, m.metric, m.value
     ON CONFLICT (workspace_id, span, bucket, flow_id, node_id, metric, value) DO UPDATE SET n = a.n + excluded.n
     RETURNING 1
+  ), stats AS (
+    INSERT INTO analytics_node_stats AS a (workspace_id, span, bucket, flow_id, node_id, block_type, runs, failures,
+                                           tokens_in, tokens_out, cost_usd, unknown_cost_calls)
+    SELECT workspace_id, s.span, weft_span_bucket(bucket, s.span), flow_id, node_id, max(block_type),
+           sum(sign), coalesce(sum(sign) FILTER (WHERE status = 'failed'), 0),
+           coalesce(sum(sign * tokens_in), 0), coalesce(sum(sign * tokens_out), 0), coalesce(sum(sign * cost_usd), 0),
+           coalesce(sum(sign) FILTER (WHERE tokens_in IS NOT NULL AND cost_usd IS NULL), 0)
+      FROM scoped CROSS JOIN (VALUES (1::smallint), (24::smallint)) AS s(span)
+     GROUP BY workspace_id, s.span, weft_span_bucket(bucket, s.span), flow_id, node_id
+    ON CONFLICT (workspace_id, span, bucket, flow_id, node_id) DO UPDATE SET
+      block_type = greatest(a.block_type, excluded.block_type),
+      runs = a.runs + excluded.runs,
+      failures = a.failures + excluded.failures,
+      tokens_in = a.tokens_in + excluded.tokens_in,
+      tokens_out = a.tokens_out + excluded.tokens_out,
+      cost_usd = a.cost_usd + excluded.cost_usd,
+      unknown_cost_calls = a.unknown_cost_calls + excluded.unknown_cost_calls
+    RETURNING 1
   )
   INSERT INTO analytics_failures AS a (workspace_id, fingerprint, flow_id, bucket, code, message, block_type, n,
                                        first_seen, last_seen, sample_execution_ids)
@@ -247,12 +207,32 @@ BEGIN
       ELSE (a.sample_execution_ids || ARRAY(SELECT x FROM unnest(excluded.sample_execution_ids) x
                                              WHERE x <> ALL (a.sample_execution_ids)))[1:5] END;
 
-  -- The hour and day figures of the nodes the statement touched.
-  PERFORM weft_node_stats_refresh(array_agg(k.workspace_id), array_agg(k.flow_id), array_agg(k.node_id), array_agg(k.hour))
-     FROM (SELECT DISTINCT r.workspace_id, e.flow_id, r.node_id, date_trunc('hour', coalesce(r.finished_at, r.started_at, r.created_at), 'UTC') AS hour
-             FROM (SELECT * FROM unnest(p_plus) UNION ALL SELECT * FROM unnest(p_minus)) r
-             JOIN flow_executions e ON e.id = r.execution_id
-            WHERE e.kind = 'flow') k;
+  -- The percentiles of the hour and day histograms the statement touched, recomputed from them.
+  WITH targets AS (
+    SELECT DISTINCT r.workspace_id, e.flow_id, r.node_id, s.span,
+           weft_span_bucket(date_trunc('hour', coalesce(r.finished_at, r.started_at, r.created_at), 'UTC'), s.span) AS bucket
+      FROM (SELECT * FROM unnest(p_plus) UNION ALL SELECT * FROM unnest(p_minus)) r
+      JOIN flow_executions e ON e.id = r.execution_id
+      CROSS JOIN (VALUES (1::smallint), (24::smallint)) AS s(span)
+     WHERE e.kind = 'flow'
+  )
+  UPDATE analytics_node_stats a SET duration_p50 = p.duration_p50, duration_p95 = p.duration_p95, ttft_p50 = p.ttft_p50
+    FROM targets t
+    CROSS JOIN LATERAL (
+      SELECT min(c.value) FILTER (WHERE c.metric = 0 AND c.cum >= 0.5 * c.total) AS duration_p50,
+             min(c.value) FILTER (WHERE c.metric = 0 AND c.cum >= 0.95 * c.total) AS duration_p95,
+             min(c.value) FILTER (WHERE c.metric = 1 AND c.cum >= 0.5 * c.total) AS ttft_p50
+        FROM (SELECT h.metric, h.value, sum(h.n) OVER (PARTITION BY h.metric ORDER BY h.value ROWS UNBOUNDED PRECEDING) AS cum,
+                     sum(h.n) OVER (PARTITION BY h.metric) AS total
+                FROM (SELECT l.metric, l.value, l.n FROM analytics_latency l
+                       WHERE t.span = 1 AND l.workspace_id = t.workspace_id AND l.bucket = t.bucket AND l.flow_id = t.flow_id
+                         AND l.node_id = t.node_id AND l.n > 0
+                      UNION ALL
+                      SELECT l.metric, l.value, l.n FROM analytics_latency_spans l
+                       WHERE t.span <> 1 AND l.workspace_id = t.workspace_id AND l.span = t.span AND l.bucket = t.bucket
+                         AND l.flow_id = t.flow_id AND l.node_id = t.node_id AND l.n > 0) h) c
+    ) p
+   WHERE a.workspace_id = t.workspace_id AND a.span = t.span AND a.bucket = t.bucket AND a.flow_id = t.flow_id AND a.node_id = t.node_id;
 
   -- A failed row that changed or went away (fix-and-continue, deletion): its failure groups are
   -- recomputed from the raw rows (first/last seen and samples cannot be taken back by subtraction).
@@ -330,10 +310,19 @@ BEGIN
     incorrect = a.incorrect + excluded.incorrect,
     partial = a.partial + excluded.partial;
 
-  PERFORM weft_node_stats_refresh(array_agg(k.workspace_id), array_agg(k.flow_id), array_agg(k.node_id), array_agg(k.hour))
-     FROM (SELECT DISTINCT d.workspace_id, d.flow_id, d.node_id, date_trunc('hour', d.created_at, 'UTC') AS hour
-             FROM (SELECT * FROM unnest(p_plus) UNION ALL SELECT * FROM unnest(p_minus)) d
-            WHERE NOT d.is_test AND d.flow_id IS NOT NULL) k;
+  INSERT INTO analytics_node_stats AS a (workspace_id, span, bucket, flow_id, node_id, decisions, correct, incorrect, partial)
+  SELECT d.workspace_id, s.span, weft_span_bucket(date_trunc('hour', d.created_at, 'UTC'), s.span), d.flow_id, d.node_id,
+         sum(d.sign), coalesce(sum(d.sign) FILTER (WHERE d.feedback = 'correct'), 0),
+         coalesce(sum(d.sign) FILTER (WHERE d.feedback = 'incorrect'), 0), coalesce(sum(d.sign) FILTER (WHERE d.feedback = 'partial'), 0)
+    FROM (SELECT x.*, 1 AS sign FROM unnest(p_plus) x UNION ALL SELECT x.*, -1 AS sign FROM unnest(p_minus) x) d
+    CROSS JOIN (VALUES (1::smallint), (24::smallint)) AS s(span)
+   WHERE NOT d.is_test AND d.flow_id IS NOT NULL
+   GROUP BY d.workspace_id, s.span, weft_span_bucket(date_trunc('hour', d.created_at, 'UTC'), s.span), d.flow_id, d.node_id
+  ON CONFLICT (workspace_id, span, bucket, flow_id, node_id) DO UPDATE SET
+    decisions = a.decisions + excluded.decisions,
+    correct = a.correct + excluded.correct,
+    incorrect = a.incorrect + excluded.incorrect,
+    partial = a.partial + excluded.partial;
 END;
 $$;
 --> statement-breakpoint
@@ -352,5 +341,26 @@ SELECT h.workspace_id, s.span, weft_span_bucket(h.bucket, s.span), h.flow_id, h.
  WHERE h.n <> 0
  GROUP BY h.workspace_id, s.span, weft_span_bucket(h.bucket, s.span), h.flow_id, h.node_id, h.metric, h.value;
 --> statement-breakpoint
-SELECT weft_node_stats_refresh(array_agg(workspace_id), array_agg(flow_id), array_agg(node_id), array_agg(bucket))
-  FROM (SELECT DISTINCT workspace_id, flow_id, node_id, bucket FROM analytics_node_hours) k;
+INSERT INTO analytics_node_stats (workspace_id, span, bucket, flow_id, node_id, block_type, runs, failures, tokens_in, tokens_out, cost_usd,
+                                  unknown_cost_calls, decisions, correct, incorrect, partial)
+SELECT workspace_id, span, bucket, flow_id, node_id, max(block_type), sum(runs), sum(failures), sum(tokens_in), sum(tokens_out), sum(cost_usd),
+       sum(unknown_cost_calls), sum(decisions), sum(correct), sum(incorrect), sum(partial)
+  FROM (SELECT 1::smallint AS span, h.* FROM analytics_node_hours h
+        UNION ALL
+        SELECT 24::smallint, workspace_id, flow_id, node_id, model, bucket, block_type, runs, failures, tokens_in, tokens_out, cost_usd, priced_calls,
+               unknown_cost_calls, decisions, correct, incorrect, partial
+          FROM analytics_node_spans WHERE span = 24) x
+ GROUP BY workspace_id, span, bucket, flow_id, node_id;
+--> statement-breakpoint
+UPDATE analytics_node_stats a SET duration_p50 = p.duration_p50, duration_p95 = p.duration_p95, ttft_p50 = p.ttft_p50
+  FROM (SELECT workspace_id, span, bucket, flow_id, node_id,
+               min(value) FILTER (WHERE metric = 0 AND cum >= 0.5 * total) AS duration_p50,
+               min(value) FILTER (WHERE metric = 0 AND cum >= 0.95 * total) AS duration_p95,
+               min(value) FILTER (WHERE metric = 1 AND cum >= 0.5 * total) AS ttft_p50
+          FROM (SELECT h.*, sum(h.n) OVER (PARTITION BY h.workspace_id, h.span, h.bucket, h.flow_id, h.node_id, h.metric ORDER BY h.value ROWS UNBOUNDED PRECEDING) AS cum,
+                       sum(h.n) OVER (PARTITION BY h.workspace_id, h.span, h.bucket, h.flow_id, h.node_id, h.metric) AS total
+                  FROM (SELECT workspace_id, 1::smallint AS span, bucket, flow_id, node_id, metric, value, n FROM analytics_latency WHERE n > 0
+                        UNION ALL
+                        SELECT workspace_id, span, bucket, flow_id, node_id, metric, value, n FROM analytics_latency_spans WHERE span = 24 AND n > 0) h) c
+         GROUP BY workspace_id, span, bucket, flow_id, node_id) p
+ WHERE a.workspace_id = p.workspace_id AND a.span = p.span AND a.bucket = p.bucket AND a.flow_id = p.flow_id AND a.node_id = p.node_id;

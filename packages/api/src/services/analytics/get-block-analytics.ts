@@ -116,7 +116,8 @@ async function figures(deps: Deps, workspaceId: string, from: Date, to: Date, fl
                    cost_usd::text as cost_usd, unknown_cost_calls, decisions, correct, incorrect, partial, duration_p50, duration_p95, ttft_p50
               from analytics_node_stats
              where workspace_id = ${workspaceId}::uuid and span = ${kept.span}::smallint
-               and bucket >= ${kept.from.toISOString()}::timestamptz and bucket < ${kept.to.toISOString()}::timestamptz ${flow}`),
+               and bucket >= ${kept.from.toISOString()}::timestamptz and bucket < ${kept.to.toISOString()}::timestamptz ${flow}
+               and (runs <> 0 or decisions <> 0)`),
         )
       : [];
     return merged.length ? [...rows, ...(await mergedFigures(tx, workspaceId, merged, label, flowId))] : rows;
