@@ -148,6 +148,23 @@ async function workload(index: number) {
   }
 }
 
+/** Many runs of two nodes (loop iterations) in one hour: buckets where p50 and p95 are far apart. */
+async function burst() {
+  const store = api.deps.executions;
+  const execution = await store.create({ workspaceId, flowId: flowIds[0]!, graph: { nodes: [], edges: [] }, input: {} });
+  const owner = "burst";
+  await store.claim({ owner, leaseMs: 60_000, onlyId: execution.id });
+  await store.commit({ executionId: execution.id, owner, from: ["pending"], to: "running", events: [{ type: "execution_start" }] });
+  const hour = RECENT.getTime() + 5 * HOUR_MS;
+  const blocks: BlockUpsert[] = [];
+  for (let i = 0; i < 60; i++) {
+    const node = NODES[i % 2 === 0 ? 0 : 2];
+    const at = new Date(hour + int(HOUR_MS));
+    blocks.push({ ...(random() < 0.15 ? failure(node, at, 1) : completion(node, at, 1)), iteration: String(i) });
+  }
+  await store.commit({ executionId: execution.id, owner, events: blocks.map((b) => ({ type: "node_start" as const, nodeId: b.nodeId, blockType: b.blockType, attempt: 1 })), blocks });
+}
+
 async function raw<T>(query: ReturnType<typeof sql>): Promise<T[]> {
   return rowsOf<T>(await api.deps.db.execute(query));
 }
@@ -155,6 +172,7 @@ async function raw<T>(query: ReturnType<typeof sql>): Promise<T[]> {
 describe("analytics exactness", () => {
   it(`every figure equals the raw rows after a randomized workload (seed ${SEED})`, async () => {
     for (let i = 0; i < 70; i++) await workload(i);
+    await burst();
 
     // Feedback, edited: every decision gets up to three verdicts in a row; the last one counts.
     const caller = callerFor(api.deps, owner.user);

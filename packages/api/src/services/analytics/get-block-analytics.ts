@@ -90,18 +90,19 @@ export async function getBlockAnalytics(deps: Deps, { actor, input }: { actor: A
     );
     for (const r of rows) names.set(r.id, r.name);
   }
-  const time = (b: Date | string | null) => (b === null ? 0 : new Date(b).getTime());
-  const order = (a: Row, b: Row) => time(a.b) - time(b.b) || compare(a.flow_id, b.flow_id) || compare(a.node_id, b.node_id);
+  const series = bucketed.map((r) => ({ ...toFigures(r, names), bucket: new Date(r.b as Date) }));
+  const totals = overall.map((r) => toFigures(r, names));
   return {
     from,
     to,
     bucket: unit,
-    series: bucketed.sort(order).map((r) => ({ ...toFigures(r, names), bucket: new Date(r.b as Date) })),
-    totals: overall.sort(order).map((r) => toFigures(r, names)),
+    series: series.sort((a, b) => a.bucket.getTime() - b.bucket.getTime() || byNode(a, b)),
+    totals: totals.sort(byNode),
   };
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byNode = (a: BlockFigures, b: BlockFigures) => compare(a.flowId, b.flowId) || compare(a.nodeId, b.nodeId);
 
 async function figures(deps: Deps, workspaceId: string, from: Date, to: Date, flowId: string | undefined, unit: "hour" | "day" | null): Promise<Row[]> {
   const { label, kept, merged } = plan(from, to, unit);
