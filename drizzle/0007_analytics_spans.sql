@@ -215,24 +215,33 @@ BEGIN
       JOIN flow_executions e ON e.id = r.execution_id
       CROSS JOIN (VALUES (1::smallint), (24::smallint)) AS s(span)
      WHERE e.kind = 'flow'
+  ), samples AS (
+    SELECT t.workspace_id, t.span, t.bucket, t.flow_id, t.node_id, l.metric, l.value, l.n
+      FROM targets t
+      JOIN analytics_latency l ON l.workspace_id = t.workspace_id AND l.bucket = t.bucket AND l.flow_id = t.flow_id AND l.node_id = t.node_id
+     WHERE t.span = 1 AND l.n > 0
+    UNION ALL
+    SELECT t.workspace_id, t.span, t.bucket, t.flow_id, t.node_id, l.metric, l.value, l.n
+      FROM targets t
+      JOIN analytics_latency_spans l ON l.workspace_id = t.workspace_id AND l.span = t.span AND l.bucket = t.bucket
+                                    AND l.flow_id = t.flow_id AND l.node_id = t.node_id
+     WHERE t.span <> 1 AND l.n > 0
+  ), ranked AS (
+    SELECT s.*, sum(s.n) OVER (PARTITION BY s.workspace_id, s.span, s.bucket, s.flow_id, s.node_id, s.metric ORDER BY s.value ROWS UNBOUNDED PRECEDING) AS cum,
+           sum(s.n) OVER (PARTITION BY s.workspace_id, s.span, s.bucket, s.flow_id, s.node_id, s.metric) AS total
+      FROM samples s
+  ), computed AS (
+    SELECT t.workspace_id, t.span, t.bucket, t.flow_id, t.node_id,
+           min(c.value) FILTER (WHERE c.metric = 0 AND c.cum >= 0.5 * c.total) AS duration_p50,
+           min(c.value) FILTER (WHERE c.metric = 0 AND c.cum >= 0.95 * c.total) AS duration_p95,
+           min(c.value) FILTER (WHERE c.metric = 1 AND c.cum >= 0.5 * c.total) AS ttft_p50
+      FROM targets t
+      LEFT JOIN ranked c ON c.workspace_id = t.workspace_id AND c.span = t.span AND c.bucket = t.bucket AND c.flow_id = t.flow_id AND c.node_id = t.node_id
+     GROUP BY t.workspace_id, t.span, t.bucket, t.flow_id, t.node_id
   )
   UPDATE analytics_node_stats a SET duration_p50 = p.duration_p50, duration_p95 = p.duration_p95, ttft_p50 = p.ttft_p50
-    FROM targets t
-    CROSS JOIN LATERAL (
-      SELECT min(c.value) FILTER (WHERE c.metric = 0 AND c.cum >= 0.5 * c.total) AS duration_p50,
-             min(c.value) FILTER (WHERE c.metric = 0 AND c.cum >= 0.95 * c.total) AS duration_p95,
-             min(c.value) FILTER (WHERE c.metric = 1 AND c.cum >= 0.5 * c.total) AS ttft_p50
-        FROM (SELECT h.metric, h.value, sum(h.n) OVER (PARTITION BY h.metric ORDER BY h.value ROWS UNBOUNDED PRECEDING) AS cum,
-                     sum(h.n) OVER (PARTITION BY h.metric) AS total
-                FROM (SELECT l.metric, l.value, l.n FROM analytics_latency l
-                       WHERE t.span = 1 AND l.workspace_id = t.workspace_id AND l.bucket = t.bucket AND l.flow_id = t.flow_id
-                         AND l.node_id = t.node_id AND l.n > 0
-                      UNION ALL
-                      SELECT l.metric, l.value, l.n FROM analytics_latency_spans l
-                       WHERE t.span <> 1 AND l.workspace_id = t.workspace_id AND l.span = t.span AND l.bucket = t.bucket
-                         AND l.flow_id = t.flow_id AND l.node_id = t.node_id AND l.n > 0) h) c
-    ) p
-   WHERE a.workspace_id = t.workspace_id AND a.span = t.span AND a.bucket = t.bucket AND a.flow_id = t.flow_id AND a.node_id = t.node_id;
+    FROM computed p
+   WHERE a.workspace_id = p.workspace_id AND a.span = p.span AND a.bucket = p.bucket AND a.flow_id = p.flow_id AND a.node_id = p.node_id;
 
   -- A failed row that changed or went away (fix-and-continue, deletion): its failure groups are
   -- recomputed from the raw rows (first/last seen and samples cannot be taken back by subtraction).
