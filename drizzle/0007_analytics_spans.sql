@@ -55,6 +55,11 @@ CREATE TABLE "analytics_node_stats" (
 	CONSTRAINT "analytics_node_stats_workspace_id_span_bucket_flow_id_node_id_pk" PRIMARY KEY("workspace_id","span","bucket","flow_id","node_id") INCLUDE ("block_type","runs","failures","tokens_in","tokens_out","cost_usd","unknown_cost_calls","decisions","correct","incorrect","partial","duration_p50","duration_p95","ttft_p50")
 );
 --> statement-breakpoint
+-- One flow's hours or days, read by an index-only scan.
+CREATE INDEX "analytics_node_stats_flow_idx" ON "analytics_node_stats" ("workspace_id", "flow_id", "span", "bucket")
+  INCLUDE ("node_id", "block_type", "runs", "failures", "tokens_in", "tokens_out", "cost_usd", "unknown_cost_calls", "decisions", "correct",
+           "incorrect", "partial", "duration_p50", "duration_p95", "ttft_p50");
+--> statement-breakpoint
 -- The rollup levels have no foreign key to workspaces (a check and a row lock per written row on the
 -- commit path): they go with their workspace here.
 CREATE OR REPLACE FUNCTION weft_workspace_deleted() RETURNS trigger

@@ -170,7 +170,8 @@ export const analyticsLatencySpans = pgTable(
     value: integer("value").notNull(),
     n: integer("n").notNull().default(0),
   },
-  // The migration adds `INCLUDE (n)` to the key, so ranges are read by index-only scans.
+  // The migration adds `INCLUDE (n)` to the key, so ranges are read by index-only scans (as for
+  // analytics_node_spans, whose key includes every figure).
   (t) => [primaryKey({ columns: [t.workspaceId, t.span, t.bucket, t.flowId, t.nodeId, t.metric, t.value] })],
 );
 
@@ -206,5 +207,7 @@ export const analyticsNodeStats = pgTable(
     durationP95: integer("duration_p95"),
     ttftP50: integer("ttft_p50"),
   },
+  // The migration adds `INCLUDE` (every figure) to the key and an index on (workspace, flow, span,
+  // bucket) with the same, so hour and day series are index-only scans, for all flows or one.
   (t) => [primaryKey({ columns: [t.workspaceId, t.span, t.bucket, t.flowId, t.nodeId] })],
 );
