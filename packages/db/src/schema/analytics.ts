@@ -122,7 +122,7 @@ export type DecisionCategory = typeof decisionCategories.$inferSelect;
 export type Pattern = typeof patterns.$inferSelect;
 
 /**
- * Coarser levels of `analytics_node_hours` (drizzle/0007): the same sums per node and model over
+ * Coarser levels of `analytics_node_hours` (drizzle/0010): the same sums per node and model over
  * aligned spans of `span` hours (6, 24, 96, 384, 1536; a span starts at a multiple of its length since
  * the Unix epoch, so a day span is a UTC day). A time range reads few rows: its edge hours, then the
  * largest aligned spans that fit (see packages/api/src/services/analytics/spans.ts). Kept exact by the
@@ -131,7 +131,7 @@ export type Pattern = typeof patterns.$inferSelect;
 export const analyticsNodeSpans = pgTable(
   "analytics_node_spans",
   {
-    // No foreign key (a check per written row on the commit path): drizzle/0007 deletes the rows
+    // No foreign key (a check per written row on the commit path): drizzle/0010 deletes the rows
     // with their workspace.
     workspaceId: uuid("workspace_id").notNull(),
     span: smallint("span").notNull(),
@@ -159,7 +159,7 @@ export const analyticsNodeSpans = pgTable(
 export const analyticsLatencySpans = pgTable(
   "analytics_latency_spans",
   {
-    // No foreign key (a check per written row on the commit path): drizzle/0007 deletes the rows
+    // No foreign key (a check per written row on the commit path): drizzle/0010 deletes the rows
     // with their workspace.
     workspaceId: uuid("workspace_id").notNull(),
     span: smallint("span").notNull(),
@@ -179,13 +179,14 @@ export const analyticsLatencySpans = pgTable(
  * The block figures of each node per UTC hour (span 1) and UTC day (span 24), as the hour and day
  * series show them: the sums of analytics_node_hours / analytics_node_spans over models, and the
  * nearest-rank p50/p95 duration and p50 TTFT of the bucket's histograms (null without samples).
- * Recomputed by the triggers for the buckets a statement touched (drizzle/0007); a row exists while
- * the bucket has runs or decisions.
+ * The sums are kept by the triggers like the other rollups, the percentiles recomputed from the
+ * histograms for the buckets a statement touched (drizzle/0010); a bucket whose runs and decisions went
+ * back to 0 keeps its row (readers skip it).
  */
 export const analyticsNodeStats = pgTable(
   "analytics_node_stats",
   {
-    // No foreign key (a check per written row on the commit path): drizzle/0007 deletes the rows
+    // No foreign key (a check per written row on the commit path): drizzle/0010 deletes the rows
     // with their workspace.
     workspaceId: uuid("workspace_id").notNull(),
     span: smallint("span").notNull(),

@@ -4,7 +4,7 @@ const HOUR_MS = 3600 * 1000;
 /**
  * The rollup levels in hours, coarsest first: 1 is the hourly tables (analytics_node_hours,
  * analytics_latency), the others are rows of analytics_node_spans / analytics_latency_spans (see
- * weft_analytics_spans() in drizzle/0007). A span of S hours starts at a multiple of S hours since the
+ * weft_analytics_spans() in drizzle/0010). A span of S hours starts at a multiple of S hours since the
  * Unix epoch and each span divides the next, so any hour range splits into aligned spans exactly.
  */
 export const SPANS = [1536, 384, 96, 24, 6, 1] as const;
