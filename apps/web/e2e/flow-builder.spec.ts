@@ -103,10 +103,10 @@ test("a user builds a flow on the canvas, it autosaves, survives a reload and ru
   for (const id of ["start", "function_1", "end"]) {
     await expect(page.locator(`[data-testid="live-node"][data-node-id="${id}"]`)).toHaveAttribute("data-status", "completed");
   }
-  // And the timeline shows the output.
-  await link.click();
-  await expect(page.getByTestId("execution-status")).toHaveAttribute("data-status", "completed");
-  await expect(page.getByTestId("execution-output")).toContainText('"doubled": 42');
+  // And the timeline, opened in a new tab (the builder stays open), shows the output.
+  const [timeline] = await Promise.all([page.waitForEvent("popup"), link.click()]);
+  await expect(timeline.getByTestId("execution-status")).toHaveAttribute("data-status", "completed");
+  await expect(timeline.getByTestId("execution-output")).toContainText('"doubled": 42');
 });
 
 test("a save against a stale version shows the conflict, and Overwrite saves over it", async ({ page }) => {

@@ -86,6 +86,7 @@ export function ExecutionsList({
   const hasPhases = rows.some((row) => row.phases.length > 0);
   const filtered = isFiltered(filters);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [bulkResult, setBulkResult] = useState<string | null>(null);
   // Only rows still listed stay selected (a filter or a delete removes the others).
   const shownSelected = useMemo(() => rows.filter((r) => selected.has(r.id)).map((r) => r.id), [rows, selected]);
   const toggle = useCallback((id: string, on: boolean) => {
@@ -128,6 +129,10 @@ export function ExecutionsList({
       </div>
 
       {query.error ? <Alert variant="error">{query.error.message}</Alert> : null}
+      {/* What the last bulk action did; outside the table, which is gone once every run is deleted. */}
+      <p role="status" className="text-sm text-muted-foreground empty:hidden" data-testid="bulk-result">
+        {bulkResult}
+      </p>
 
       <div aria-busy={query.isFetching && query.isPlaceholderData} className="flex flex-col gap-4">
         {query.isPending ? (
@@ -144,7 +149,16 @@ export function ExecutionsList({
           <ExecutionsBoard workspaceId={workspaceId} rows={rows} group={filters.group} />
         ) : (
           <div className="flex flex-col gap-2">
-            {canAct ? <BulkActions workspaceId={workspaceId} selected={shownSelected} onDone={() => setSelected(new Set())} /> : null}
+            {canAct ? (
+              <BulkActions
+                workspaceId={workspaceId}
+                selected={shownSelected}
+                onDone={(result) => {
+                  setSelected(new Set());
+                  setBulkResult(result);
+                }}
+              />
+            ) : null}
             {/* The fixed columns leave the Error column about 90 px, without a horizontal scroll, both at
                 1024 px (700 px beside the sidebar) and from xl on (the page's 960 px with Trigger, Step
                 and Tokens shown). */}
