@@ -18,14 +18,16 @@ export async function openBuilder(page: Page, workspaceId: string, flowId: strin
   await expect(page.locator(".react-flow__node")).toHaveCount(blocks);
 }
 
-/**
- * Opens a block in the inspector. The open inspector takes the right of the window and may cover a
- * block there, so a user closes it first, as here.
- */
-export async function openBlock(page: Page, id: string) {
+/** Closes the inspector if it is open (it takes the right of the window and may cover blocks there). */
+export async function closeInspector(page: Page) {
   const close = inspector(page).getByRole("button", { name: "Close the inspector" });
   if (await close.isVisible()) await close.click();
   await expect(inspector(page)).toHaveCount(0);
+}
+
+/** Opens a block in the inspector, closing it first as a user would when it covers the block. */
+export async function openBlock(page: Page, id: string) {
+  await closeInspector(page);
   await canvasNode(page, id).click();
   await expect(inspector(page)).toBeVisible();
 }

@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { canvasNode as node, inspector as panel, openBlock, paletteBlock, saveStatus } from "./builder";
+import { canvasNode as node, closeInspector, inspector as panel, openBlock, paletteBlock, saveStatus } from "./builder";
 import { at, edge, execution, inWorkspace, memberOf, node as graphNode, signIn, signUpInBrowser, storedFlow, uniqueEmail, waitForStatus } from "./support";
 
 // The flow builder: a new flow, a block dragged from the palette, handles connected, code typed
@@ -33,11 +33,16 @@ async function drag(page: Page, from: Locator, to: Locator) {
   await page.mouse.up();
 }
 
-/** Drags a block from the palette into the upper middle of the canvas. */
-async function dragFromPalette(page: Page, label: string) {
+/**
+ * Drags a block from the palette into the upper middle of the canvas. The new block opens in the
+ * inspector; it is closed again, as it covers the End block on the right.
+ */
+async function dragFromPalette(page: Page, label: string, id: string) {
   const canvas = page.getByTestId("canvas");
   const box = (await canvas.boundingBox())!;
   await paletteBlock(page, label).dragTo(canvas, { targetPosition: { x: box.width / 2 - 90, y: Math.max(40, box.height / 2 - 160) } });
+  await expect(node(page, id)).toBeVisible();
+  await closeInspector(page);
 }
 
 test("a user builds a flow on the canvas, it autosaves, survives a reload and runs", async ({ page }, testInfo) => {
@@ -45,8 +50,7 @@ test("a user builds a flow on the canvas, it autosaves, survives a reload and ru
   const flowId = await newFlow(page);
 
   // Drag a Function block from the palette onto the canvas.
-  await dragFromPalette(page, "Function");
-  await expect(node(page, "function_1")).toBeVisible();
+  await dragFromPalette(page, "Function", "function_1");
 
   // Connect start -> function -> end by dragging between handles.
   await drag(page, node(page, "start").locator(".react-flow__handle.source"), node(page, "function_1").locator(".react-flow__handle.target"));
@@ -167,8 +171,7 @@ test("undo and redo an added block and a connection, with the toolbar and the ke
   const redo = page.getByRole("button", { name: "Redo" });
   await expect(undo).toBeDisabled();
 
-  await dragFromPalette(page, "Delay");
-  await expect(node(page, "delay_1")).toBeVisible();
+  await dragFromPalette(page, "Delay", "delay_1");
   await drag(page, node(page, "start").locator(".react-flow__handle.source"), node(page, "delay_1").locator(".react-flow__handle.target"));
   await expect(page.locator(".react-flow__edge")).toHaveCount(1);
 
