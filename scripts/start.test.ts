@@ -92,6 +92,8 @@ describe("npm start on the embedded PostgreSQL", () => {
       method,
       headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
       body: body === undefined ? undefined : JSON.stringify(body),
+    }).catch((error: unknown) => {
+      throw new Error(`${method} ${url}: ${(error as Error).message} ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : ""}\nserver output:\n${server.output.join("").slice(-4000)}`);
     });
     if (response.status >= 300) {
       throw new Error(`${method} ${url}: ${response.status} ${await response.text()}\nserver output:\n${server.output.join("").slice(-4000)}`);
@@ -100,6 +102,8 @@ describe("npm start on the embedded PostgreSQL", () => {
   };
   const execute = (input: unknown) => api<{ executionId: string }>("POST", `/api/v1/flows/${flowId}/execute`, { input }).then((r) => r.executionId);
   const status = (id: string) => api<{ status: string; output?: unknown }>("GET", `/api/v1/executions/${id}`);
+  // This `npm start` (not a previous one still shutting down on the same port) says it serves.
+  const ready = (started: Started) => () => (started.output.join("").includes("Weft is running at http://localhost:") ? true : undefined);
   const serving = async () => {
     try {
       return (await fetch(`${base}/api/auth/session`)).status < 500 ? true : undefined;
@@ -113,7 +117,7 @@ describe("npm start on the embedded PostgreSQL", () => {
     base = `http://127.0.0.1:${port}`;
     server = npmStart(port);
     // The first run builds the app (minutes on a busy 2-core machine; later runs reuse the build).
-    await until("npm start serves", serving, 12 * MINUTES, server);
+    await until("npm start serves", ready(server), 12 * MINUTES, server);
     expect(server.output.join("")).toMatch(/Embedded PostgreSQL 17 ready on 127\.0\.0\.1:\d+/);
 
     const email = `start-${Date.now()}@example.com`;
@@ -201,7 +205,7 @@ describe("npm start on the embedded PostgreSQL", () => {
     process.kill(-server.child.pid!, "SIGKILL");
     await server.exited;
     server = npmStart(port);
-    await until("npm start serves again", serving, 5 * MINUTES, server);
+    await until("npm start serves again", ready(server), 5 * MINUTES, server);
     const done = await until(
       "the run completes",
       async () => {
@@ -224,7 +228,7 @@ describe("npm start on the embedded PostgreSQL", () => {
     await until("next-server stopped", async () => ((await serving()) ? undefined : true), MINUTES);
 
     server = npmStart(port);
-    await until("npm start serves again", serving, 5 * MINUTES, server);
+    await until("npm start serves again", ready(server), 5 * MINUTES, server);
     expect((await api<{ items: { id: string }[] }>("GET", "/api/v1/flows")).items.map((f) => f.id)).toEqual([flowId]);
 
     const postmaster = runningEmbedded(dataDir)!.postmasterPid;

@@ -33,6 +33,7 @@ export async function runLocally({ flow, input, out, quiet, env }: LocalRunOptio
   const schema = (source?.data.config as { inputSchema?: object } | undefined)?.inputSchema;
   const inputProblem = schema ? jsonSchemaProblem(schema, input) : null;
   if (inputProblem) throw new UsageError(`--input: ${inputProblem}`);
+  const allowHosts = localAllowHosts(env);
 
   // A throwaway embedded PostgreSQL (its own folder, stopped at the end) unless DATABASE_URL is set.
   const tempDir = env.DATABASE_URL ? null : fs.mkdtempSync(path.join(os.tmpdir(), "weft-run-"));
@@ -52,7 +53,7 @@ export async function runLocally({ flow, input, out, quiet, env }: LocalRunOptio
     engine = await createWeftEngine({
       db,
       bus: createNotifyBus(handle),
-      http: { allowHosts: (env.WEFT_HTTP_ALLOW_HOSTS ?? "").split(",").map((h) => h.trim()).filter(Boolean) },
+      http: { allowHosts },
       pollMs: 200,
       getConnection: async () => {
         if (!env.OPENAI_BASE_URL && !env.OPENAI_API_KEY) throw new Error("AI blocks need OPENAI_BASE_URL and/or OPENAI_API_KEY when run locally");
@@ -84,4 +85,21 @@ export async function runLocally({ flow, input, out, quiet, env }: LocalRunOptio
     await handle?.close().catch(() => undefined);
     if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Locally, the person running `weft run` is the operator: the hosts in WEFT_HTTP_ALLOW_HOSTS, plus the
+ * host of the OPENAI_BASE_URL they set (often a model server on localhost), pass the SSRF guard. HTTP
+ * blocks to any other private address are still refused.
+ */
+function localAllowHosts(env: NodeJS.ProcessEnv): string[] {
+  const hosts = (env.WEFT_HTTP_ALLOW_HOSTS ?? "").split(",").map((h) => h.trim()).filter(Boolean);
+  if (env.OPENAI_BASE_URL) {
+    try {
+      hosts.push(new URL(env.OPENAI_BASE_URL).hostname.replace(/^\[|\]$/g, ""));
+    } catch {
+      throw new UsageError(`OPENAI_BASE_URL is not a URL: ${env.OPENAI_BASE_URL}`);
+    }
+  }
+  return hosts;
 }

@@ -69,7 +69,7 @@ export function createProgress({ out, total, labels }: ProgressOptions): Progres
             }
             out.write(event.delta);
           } else if (Array.isArray(event.logs)) {
-            for (const log of event.logs) line(`  ${name(event.nodeId)} log: ${typeof log === "string" ? log : JSON.stringify(log)}`);
+            for (const log of event.logs) line(`  ${name(event.nodeId)} ${logPrefix(log)}: ${logText(log)}`);
           }
           break;
         case "node_complete":
@@ -114,4 +114,16 @@ export function createProgress({ out, total, labels }: ProgressOptions): Progres
       }
     },
   };
+}
+
+/** A console line of user code: a bare string, or `{ level, message, at? }` (see LogLine in @weft/flow). */
+function logPrefix(log: unknown): string {
+  const level = typeof log === "object" && log !== null && "level" in log ? String((log as { level: unknown }).level) : "log";
+  return level === "log" || level === "info" ? "log" : level;
+}
+
+function logText(log: unknown): string {
+  if (typeof log === "string") return log;
+  if (typeof log === "object" && log !== null && "message" in log) return String((log as { message: unknown }).message);
+  return JSON.stringify(log);
 }

@@ -98,7 +98,7 @@ describe("run (local)", SLOW, () => {
     );
     const run = await weft(["run", file, "--input", '{"n":21}'], { OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: "sk-fake", LANGUAGE: "French" });
     expect(run.stderr).toBe("");
-    expect(run.code).toBe(0);
+    expect(run.code, run.stdout).toBe(0);
     // The output of an AI block carries usage figures; the transcript's last part is checked apart.
     const [transcript, output] = [run.stdout.slice(0, run.stdout.indexOf("● completed")), run.stdout.slice(run.stdout.indexOf("● completed"))];
     expect(transcript).toBe(
@@ -168,14 +168,15 @@ describe("against a server", SLOW, () => {
             res.write(chunk);
             return;
           }
-          // Pass on exactly the first event (up to its blank line), then drop the connection.
+          // Pass on exactly the first event (up to its blank line), then close the connection the way
+          // a proxy's timeout does. (A reset right after the write can drop the event in the client's
+          // socket buffer; the CLI would then rightly reconnect from the start.)
           seen += chunk.toString();
           const start = seen.search(/(^|\n)id: /);
           const end = start < 0 ? -1 : seen.indexOf("\n\n", start + 1);
           if (end < 0) return;
-          res.write(seen.slice(0, end + 2));
+          res.end(seen.slice(0, end + 2));
           up.destroy();
-          res.destroy();
         });
         up.on("end", () => res.end());
       });
@@ -200,7 +201,7 @@ describe("against a server", SLOW, () => {
   });
 
   it("push creates then updates (matched by id), ls lists, pull writes the file, execute --follow and logs -f follow the run", async () => {
-    const pushed = await weft(["push", "--json", path.join(dir, "ok.yaml")], env);
+    const pushed = await weft(["push", "--json", write("ok.yaml", doubler)], env);
     expect(pushed.stderr).toBe("");
     const { flowId, created } = JSON.parse(pushed.stdout) as { flowId: string; created: boolean };
     expect(created).toBe(true);
@@ -224,8 +225,7 @@ describe("against a server", SLOW, () => {
     expect(events.map((e) => e.index)).toEqual(events.map((_, i) => i));
     expect(events.at(-1)!.event!.type).toBe("execution_complete");
     expect(lines.at(-1)).toMatchObject({ status: "completed", output: { n: 8 } });
-    expect(streamRequests[0]).toBeUndefined();
-    expect(streamRequests[1]).toMatch(/^\d+$/);
+    expect(streamRequests).toEqual([undefined, "0"]);
 
     const logs = await weft(["logs", "-f", lines.at(-1)!.executionId!], env);
     expect(logs.code).toBe(0);

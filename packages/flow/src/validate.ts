@@ -1,17 +1,7 @@
 // validateFlow: every problem of a flow graph, each with a message a user understands and the id
 // of the node or edge to highlight. Validation never stops at the first problem: a broken node
 // is still analysed as far as it can be, so fixing one problem does not reveal ten new ones.
-import { type z } from "zod";
-import {
-  type Adjacency,
-  type GraphEdge,
-  ancestorsOf,
-  buildAdjacency,
-  cycleThrough,
-  cyclicComponents,
-  inEdges,
-  reachableFrom,
-} from "./graph";
+import { type Adjacency, type GraphEdge, buildAdjacency, cycleThrough, cyclicComponents, inEdges, reachableFrom } from "./graph";
 import {
   type BlockConfig,
   type FlowGraph,
@@ -20,76 +10,27 @@ import {
   LOOP_BODY_HANDLE,
   allowedSourceHandles,
   blockConfigSchemas,
-  blockTemplateFields,
   blockTypes,
   isBlockType,
   isPlainObject,
 } from "./schema";
-import { TemplateError, collectTemplates, templateExpressions } from "./template";
+import {
+  type FlowProblem,
+  type FlowValidationResult,
+  edgeName,
+  formatPath,
+  friendlyErrors,
+  handleName,
+  issueFields,
+  kindOf,
+  nodeName,
+  quoteList,
+  str,
+} from "./validate-problems";
+import { checkTemplates } from "./validate-templates";
+import { type z } from "zod";
 
-export const flowProblemCodes = [
-  /** The graph, a node or an edge does not have the expected shape (see `path`). */
-  "invalid_graph",
-  "duplicate_node_id",
-  "duplicate_edge_id",
-  /** Two edges join the same handles of the same nodes. */
-  "duplicate_edge",
-  "unknown_block_type",
-  /** The node's `config` does not match its block type (`path` = `config.<field>`). */
-  "invalid_config",
-  /** An edge's source or target is not a node. */
-  "dangling_edge",
-  "edge_into_source",
-  "edge_out_of_sink",
-  /** An edge leaves a router/parallel/loop by a handle the block does not have. */
-  "unknown_handle",
-  "cycle",
-  "empty_loop_body",
-  /** An edge enters a loop body from outside the loop. */
-  "edge_into_loop_body",
-  "sink_in_loop_body",
-  "unreachable_node",
-  "missing_source",
-  "multiple_sources",
-  "missing_sink",
-  /** A template does not parse. */
-  "invalid_template",
-  /** A template names a node that does not exist. */
-  "unknown_node_reference",
-  /** A template names a node that is not guaranteed to have run before this one. */
-  "reference_not_upstream",
-  /** A template uses `{{ env.NAME }}` and the workspace has no variable NAME (checked by the API). */
-  "unknown_variable",
-] as const;
-export type FlowProblemCode = (typeof flowProblemCodes)[number];
-
-export interface FlowProblem {
-  code: FlowProblemCode;
-  /** A sentence for the user, naming the block (label and id) or edge. */
-  message: string;
-  nodeId?: string;
-  edgeId?: string;
-  /**
-   * Where the problem is. With `edgeId`: relative to the edge (`source`, `sourceHandle`).
-   * Otherwise with `nodeId`: relative to the node, with `data.` left out
-   * (`config.routes[0].when`, `retry.maxAttempts`, `timeoutMs`, `position.x`, `type`, `id`).
-   * Otherwise from the graph root (`nodes`, `edges[3].id`).
-   */
-  path?: string;
-}
-
-export type FlowValidationResult =
-  | { ok: true; problems: FlowProblem[]; graph: FlowGraph }
-  | { ok: false; problems: FlowProblem[]; graph?: undefined };
-
-export class FlowValidationError extends Error {
-  override readonly name = "FlowValidationError";
-  constructor(readonly problems: FlowProblem[]) {
-    const shown = problems.slice(0, 5).map((p) => p.message);
-    const more = problems.length > 5 ? ` (and ${problems.length - 5} more)` : "";
-    super(`Invalid flow: ${shown.join("; ")}${more}`);
-  }
-}
+export { flowProblemCodes, FlowValidationError, formatPath, type FlowProblem, type FlowProblemCode, type FlowValidationResult } from "./validate-problems";
 
 /** Validates a flow graph (any JSON); `ok` is true when there is no problem. */
 export function validateFlow(graph: unknown): FlowValidationResult {
@@ -123,101 +64,6 @@ export interface FlowAnalysis {
   adjacency: Adjacency;
   /** For each loop node, the nodes reachable from its `body` handle. */
   loopBodies: Map<string, Set<string>>;
-}
-
-/** Formats a zod-like path: `routes[0].when`, `headers["x-a b"]`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const seg of path) {
-    if (typeof seg === "number") out += `[${seg}]`;
-    else if (typeof seg === "string" && /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(seg)) out += out ? `.${seg}` : seg;
-    else out += `[${JSON.stringify(String(seg))}]`;
-  }
-  return out;
-}
-
-function kindOf(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "number" && Number.isNaN(value)) return "NaN";
-  return `a ${typeof value}`;
-}
-
-const EXPECTED: Record<string, string> = {
-  string: "text",
-  number: "a number",
-  int: "an integer",
-  boolean: "true or false",
-  object: "an object",
-  array: "a list",
-  record: "an object",
-  null: "null",
-};
-
-/** Messages that read after a field name: `config.url must not be empty`. */
-const friendlyErrors: z.core.$ZodErrorMap = (issue) => {
-  switch (issue.code) {
-    case "invalid_type":
-      if (issue.input === undefined) return "is required";
-      if (issue.expected === "int" && typeof issue.input === "number") return "must be a whole number";
-      return `must be ${EXPECTED[issue.expected] ?? issue.expected} (got ${kindOf(issue.input)})`;
-    case "too_small": {
-      const min = Number(issue.minimum);
-      if (issue.origin === "string") return min <= 1 ? "must not be empty" : `must have at least ${min} characters`;
-      if (issue.origin === "array" || issue.origin === "set") return `must have at least ${min} item${min === 1 ? "" : "s"}`;
-      return issue.inclusive ? `must be at least ${min}` : `must be greater than ${min}`;
-    }
-    case "too_big": {
-      const max = Number(issue.maximum);
-      if (issue.origin === "string") return `must have at most ${max} characters`;
-      if (issue.origin === "array" || issue.origin === "set") return `must have at most ${max} items`;
-      return issue.inclusive ? `must be at most ${max}` : `must be less than ${max}`;
-    }
-    case "invalid_value":
-      return `must be ${issue.values.length === 1 ? "" : "one of "}${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
-    case "invalid_format":
-      return `must be a valid ${issue.format}`;
-    case "invalid_key":
-      return "has an invalid key";
-    default:
-      return undefined;
-  }
-};
-
-function nodeName(view: { id: string; label?: string | undefined }): string {
-  return view.label && view.label !== view.id ? `Block "${view.label}" (${view.id})` : `Block "${view.id}"`;
-}
-
-function edgeName(edge: { id: string; source: string; target: string }): string {
-  return `Connection ${edge.source} → ${edge.target}`;
-}
-
-function handleName(handle: string | null): string {
-  return handle === null ? "its unnamed output" : `handle "${handle}"`;
-}
-
-function quoteList(items: readonly (string | null)[]): string {
-  return items.map((h) => (h === null ? "the unnamed output" : `"${h}"`)).join(", ");
-}
-
-interface ZodIssueLike {
-  code: string;
-  path: PropertyKey[];
-  message: string;
-  keys?: string[];
-}
-
-/** Zod issues -> field path + message pairs (one per unknown key). */
-function issueFields(issues: readonly ZodIssueLike[]): { path: PropertyKey[]; message: string }[] {
-  return issues.flatMap((issue) =>
-    issue.code === "unrecognized_keys" && issue.keys
-      ? issue.keys.map((key) => ({ path: [...issue.path, key], message: "is not a known setting" }))
-      : [{ path: issue.path, message: issue.message }],
-  );
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
 }
 
 /** @internal Validation and the facts compileFlow builds on. */
@@ -549,85 +395,7 @@ export function analyzeFlow(input: unknown): FlowAnalysis {
   }
 
   // 8. Templates --------------------------------------------------------------------------------
-  const ancestorCache = new Map<string, Set<string>>();
-  const ancestors = (id: string) => {
-    let set = ancestorCache.get(id);
-    if (!set) {
-      set = ancestorsOf(adjacency, id);
-      ancestorCache.set(id, set);
-    }
-    return set;
-  };
-  for (const view of views) {
-    if (!isBlockType(view.type) || !isPlainObject(view.rawConfig)) continue;
-    const config = view.rawConfig;
-    for (const field of blockTemplateFields[view.type] as readonly string[]) {
-      for (const { path, template } of collectTemplates(config[field], [field])) {
-        const where = formatPath(["config", ...path]);
-        let refs: { id: string; source: string }[];
-        try {
-          refs = templateExpressions(template).flatMap((expr) => {
-            const first = expr.path[0];
-            return expr.root === "nodes" && first !== undefined ? [{ id: String(first), source: expr.source }] : [];
-          });
-        } catch (error) {
-          if (!(error instanceof TemplateError)) throw error;
-          problems.push({
-            code: "invalid_template",
-            nodeId: view.id,
-            path: where,
-            message: `${nodeName(view)}: ${where} has a broken template: ${error.message}`,
-          });
-          continue;
-        }
-        const seen = new Set<string>();
-        for (const ref of refs) {
-          if (seen.has(ref.id)) continue;
-          seen.add(ref.id);
-          checkReference(view, ref, where);
-        }
-      }
-    }
-  }
-
-  function checkReference(view: NodeView, ref: { id: string; source: string }, where: string): void {
-    const target = nodes.get(ref.id);
-    if (!target) {
-      problems.push({
-        code: "unknown_node_reference",
-        nodeId: view.id,
-        path: where,
-        message: `${nodeName(view)}: ${where} refers to block "${ref.id}" in ${ref.source}, but there is no such block`,
-      });
-      return;
-    }
-    if (ref.id === view.id) {
-      problems.push({
-        code: "reference_not_upstream",
-        nodeId: view.id,
-        path: where,
-        message: `${nodeName(view)}: ${where} refers to its own output in ${ref.source}; use {{ input }} for what it receives`,
-      });
-      return;
-    }
-    if (!ancestors(view.id).has(ref.id)) {
-      problems.push({
-        code: "reference_not_upstream",
-        nodeId: view.id,
-        path: where,
-        message: `${nodeName(view)}: ${where} refers to block "${ref.id}" in ${ref.source}, which does not run before it (it is not connected upstream)`,
-      });
-      return;
-    }
-    if (loopBodies.get(ref.id)?.has(view.id)) {
-      problems.push({
-        code: "reference_not_upstream",
-        nodeId: view.id,
-        path: where,
-        message: `${nodeName(view)}: ${where} refers to loop "${ref.id}" in ${ref.source}, but it is inside that loop's body and the loop's output exists only after all iterations; use {{ input.item }} and {{ input.index }}`,
-      });
-    }
-  }
+  checkTemplates({ views, nodes, adjacency, loopBodies, problems });
 
   return {
     problems,
