@@ -120,8 +120,20 @@ async function computePerNodeMs(nodes: number, runs: number): Promise<number> {
   return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
 }
 
+/** BENCH_ONLY=webhook (comma-separated: commit, stream, webhook, analytics) runs only those parts. */
+const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
+const enabled = (part: string) => !only || only.includes(part);
+
 async function benchDatabase(label: string, handle: DatabaseHandle) {
   await migrate(handle);
+  if (enabled("commit")) await benchCommits(label, handle);
+  if (enabled("stream")) await benchStream(label, handle, print);
+  if (enabled("webhook")) await benchWebhook(label, handle, print);
+  // 1M block rows: on Postgres only (PGlite runs every statement on this thread; it is being replaced).
+  if (label === "postgres" && enabled("analytics")) await benchAnalytics(label, handle, print);
+}
+
+async function benchCommits(label: string, handle: DatabaseHandle) {
   const raw = await rawCommitMs(handle, 300);
   print(`${label}.raw_single_row_commit`, raw, "ms");
   const commit = await nodeCommitMs(handle, 300);
@@ -143,10 +155,6 @@ async function benchDatabase(label: string, handle: DatabaseHandle) {
   print(`${label}.linear_100_function_nodes.no_group_commit.store_calls_per_run`, ungrouped.storeCalls, "calls");
   print(`${label}.linear_100_function_nodes.no_group_commit.per_node_total`, ungrouped.perNodeMs, "ms");
   print(`${label}.linear_100_function_nodes.group_commit_speedup`, ungrouped.perNodeMs / perNode, "x");
-  await benchStream(label, handle, print);
-  await benchWebhook(label, handle, print);
-  // 1M block rows: on Postgres only (PGlite runs every statement on this thread; it is being replaced).
-  if (label === "postgres") await benchAnalytics(label, handle, print);
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-bench-"));

@@ -4,7 +4,7 @@ import { and, asc, auditLog, count, eq, flowExecutions, scheduleSlots, schedules
 import { createTestEngine, edge, node } from "@weft/engine/testing";
 import { createScheduler, ScheduleHandlingError, type TickResult } from "../src/services/schedules/scheduler";
 import { createRun } from "../src/services/executions/create-run";
-import { HELD_UNTIL, scheduleRunKey } from "../src/services/schedules/scheduled-runs";
+import { scheduleRunKey } from "../src/services/schedules/scheduled-runs";
 import type { ScheduleView } from "../src/services/schedules/schedule-view";
 import { callerFor, createTestApi, type TestApi } from "../src/testing";
 import { expectRestError, expectTrpcError, expectUnchanged, fieldOf, restClient, signUpUser, type ErrorBody, type SignedUpUser } from "./support";
@@ -473,7 +473,7 @@ describe("overlap: a slot that comes while the schedule's previous run is still 
     const manual = await as(memberA).executions.start({ workspaceId: wsA, flowId: other, input: {} });
     await t.waitFor(manual.executionId, ["completed"]);
     expect((await tickAt("2030-03-01T12:03:10Z")).released).toEqual([]);
-    expect(await execution(b)).toMatchObject({ status: "pending", startedAt: null, wakeAt: HELD_UNTIL });
+    expect(await execution(b)).toMatchObject({ status: "pending", startedAt: null, held: true, wakeAt: null });
     expect(await t.store.events(b)).toEqual([]);
 
     await approve(a);
@@ -516,7 +516,7 @@ describe("overlap: a slot that comes while the schedule's previous run is still 
       input: {},
       triggerType: "schedule",
       idempotencyKey: scheduleRunKey(randomUUID(), new Date("2030-03-01T12:00:00Z")),
-      wakeAt: HELD_UNTIL,
+      held: true,
     });
     expect(await tickAt("2030-03-01T12:00:10Z")).toEqual({ released: [], slots: [] });
     expect((await execution(orphan.id)).status).toBe("cancelled");

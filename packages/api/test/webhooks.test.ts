@@ -87,6 +87,15 @@ function listen(deps: Deps): Promise<{ server: ServerType; url: string }> {
 }
 const close = (s: ServerType) => new Promise<void>((resolve) => s.close(() => resolve()));
 
+/** The webhook log of a flow as the API lists it (newest first). */
+async function invocationsOf(flowId: string) {
+  const list = await rest<{ items: Array<{ statusCode: number; latencyMs: number | null; executionId: string | null }> }>("GET", `/api/v1/flows/${flowId}/webhook/invocations`, {
+    headers: { cookie: owner.cookie },
+  });
+  expect(list.status).toBe(200);
+  return list.body.items;
+}
+
 async function executionsOf(flowId: string) {
   return api.deps.db.select().from(flowExecutions).where(eq(flowExecutions.flowId, flowId));
 }
@@ -95,6 +104,9 @@ beforeAll(async () => {
   api = await createTestApi({ now: () => new Date() });
   t = await createTestEngine(api.database);
   await t.engine.start();
+  // As `npm start` wires it: the runs a webhook creates start in this process at once (direct
+  // dispatch) and a sync webhook waits for them in-process. (The second instance below has none.)
+  api.deps.engine = t.engine;
   rest = restClient(api);
   ({ server, url: base } = await listen(api.deps));
   [owner, viewer, other] = [await signUpUser(api, "HookOwner"), await signUpUser(api, "HookViewer"), await signUpUser(api, "HookOther")];
@@ -433,7 +445,7 @@ describe("limits", () => {
     if (api.database.url) {
       second = await createDatabase({ url: api.database.url, max: 2 });
       const bus = createNotifyBus(second);
-      deps2 = { ...api.deps, db: second.db, bus, executions: createExecutionStore({ db: second.db, bus }) };
+      deps2 = { ...api.deps, engine: undefined, db: second.db, bus, executions: createExecutionStore({ db: second.db, bus }) };
     }
     const instance2 = await listen(deps2);
     try {
@@ -457,29 +469,38 @@ describe("limits", () => {
 
 describe("response modes", () => {
   it("sync: answers with the sink output when the run ends in time", async () => {
-    const { path } = await hooked(echo, { responseMode: "sync", syncTimeoutMs: 10_000 });
+    const { flowId, path } = await hooked(echo, { responseMode: "sync", syncTimeoutMs: 10_000 });
     const res = await send(`${path}?x=1`, { body: JSON.stringify({ q: "hi" }) });
     expect(res.status, res.text).toBe(200);
     expect(res.body).toEqual({ body: { q: "hi" }, query: { x: "1" }, method: "POST" });
     expect(res.headers.get("webhook-execution-id")).toMatch(/^[0-9a-f-]{36}$/);
+    // The log says what the caller got (the row was written once, before the run).
+    const [logged] = await invocationsOf(flowId);
+    expect(logged).toMatchObject({ statusCode: 200, executionId: res.headers.get("webhook-execution-id") });
+    expect(logged!.latencyMs).toBeGreaterThanOrEqual(0);
   });
 
   it("sync: answers 202 with the ids when the run takes longer than the timeout", async () => {
-    const { path } = await hooked(slow, { responseMode: "sync", syncTimeoutMs: 300 });
+    const { flowId, path } = await hooked(slow, { responseMode: "sync", syncTimeoutMs: 300 });
     const res = await send(path);
     expect(res.status).toBe(202);
     const body = res.body as Accepted;
     expect(body.status).toBe("running");
     expect(body.streamUrl).toBe(`/api/v1/executions/${body.executionId}/stream`);
     expect((await t.waitFor(body.executionId, ["completed"])).execution.status).toBe("completed");
+    // The caller got 202: so says the log, although the run completed since.
+    const [logged] = await invocationsOf(flowId);
+    expect(logged).toMatchObject({ statusCode: 202, executionId: body.executionId });
+    expect(logged!.latencyMs).toBeGreaterThanOrEqual(300);
   });
 
   it("sync: a failed run is a 500 that says so without the flow's internals", async () => {
-    const { path } = await hooked(failing, { responseMode: "sync", syncTimeoutMs: 10_000 });
+    const { flowId, path } = await hooked(failing, { responseMode: "sync", syncTimeoutMs: 10_000 });
     const res = await send(path);
     expect(res.status).toBe(500);
     expect((res.body as ErrorBody).error.code).toBe("EXECUTION_FAILED");
     expect(res.text).not.toContain("internal detail 42");
+    expect((await invocationsOf(flowId)).map((l) => l.statusCode)).toEqual([500]);
   });
 });
 

@@ -118,12 +118,12 @@ export function createProgress({ out, total, labels }: ProgressOptions): Progres
 
 /** A console line of user code: a bare string, or `{ level, message, at? }` (see LogLine in @weft/flow). */
 function logPrefix(log: unknown): string {
-  const level = typeof log === "object" && log !== null && "level" in log ? String((log as { level: unknown }).level) : "log";
+  const level = typeof log === "object" && log !== null && "level" in log ? String((log).level) : "log";
   return level === "log" || level === "info" ? "log" : level;
 }
 
 function logText(log: unknown): string {
   if (typeof log === "string") return log;
-  if (typeof log === "object" && log !== null && "message" in log) return String((log as { message: unknown }).message);
+  if (typeof log === "object" && log !== null && "message" in log) return String((log).message);
   return JSON.stringify(log);
 }

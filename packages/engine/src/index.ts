@@ -5,6 +5,7 @@ export * from "./store/execution-store";
 export type { NewArtifact, NewComment, NewRerun } from "./store/run-activity";
 export * from "./runtime/block";
 export * from "./runtime/engine";
+export type { RunEnd } from "./runtime/runner";
 export * from "./runtime/commands";
 export { createWeftEngine, type WeftEngineOptions } from "./create";
 export { inputForSchema, jsonSchemaProblem } from "./blocks";

@@ -37,6 +37,8 @@ async function start(): Promise<Engine> {
     onError: (error) => console.error("[weft] engine error", error),
   });
   await engine.start();
+  // Runs this process creates start here at once (direct dispatch; sync webhooks wait in-process).
+  deps.engine = engine;
   const scheduler = createScheduler({ deps, onError: (error) => console.error("[weft] scheduler error", error) });
   scheduler.start();
   for (const signal of ["SIGTERM", "SIGINT"] as const) {

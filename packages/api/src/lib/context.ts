@@ -1,5 +1,5 @@
 import type { Db, NotifyBus, WorkspaceRole } from "@weft/db";
-import type { ExecutionStore } from "@weft/engine";
+import type { Engine, ExecutionStore } from "@weft/engine";
 import type { ArtifactStorage } from "./artifact-storage";
 import type { SecretBox } from "./crypto";
 
@@ -30,7 +30,15 @@ export type Deps = {
   fetch: typeof fetch;
   /** Files attached to runs. */
   artifacts: ArtifactSettings;
+  /**
+   * The engine of this process, when it runs one (web and engine in one process): runs this process
+   * creates are started at once (direct dispatch) and a sync webhook waits for them in-process.
+   */
+  engine?: LocalEngine;
 };
+
+/** What the API uses of an in-process engine. */
+export type LocalEngine = Pick<Engine, "lease" | "adopt" | "ended">;
 
 /** Who is calling, inside one workspace. `userId` is null for API keys. */
 export type Actor = {

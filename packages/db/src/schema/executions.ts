@@ -64,6 +64,11 @@ export const flowExecutions = pgTable(
     leaseOwner: text("lease_owner"),
     leaseExpiresAt: tstz("lease_expires_at"),
     wakeAt: tstz("wake_at"),
+    /**
+     * Held: created but not to be run until released (a schedule's queued slot). No worker claims a
+     * held run; `store.releaseHeld` releases it (and wakes a worker) in one statement.
+     */
+    held: boolean("held").notNull().default(false),
     tokensIn: integer("tokens_in").notNull().default(0),
     tokensOut: integer("tokens_out").notNull().default(0),
     /** USD; null = unknown (a model without a price was used), never silently 0. */

@@ -50,6 +50,12 @@ export const webhookInvocations = pgTable(
     error: text("error"),
     /** A repeat of an earlier request's `webhook-id`/`Idempotency-Key`: answered with its execution. */
     deduplicated: boolean("deduplicated").notNull().default(false),
+    /**
+     * A sync call answered with its run's end: the row is written once, before the run, and its status
+     * and latency are the run's (200 completed, 500 failed or cancelled, from created_at to the run's
+     * finished_at) until a timeout answered 202 and wrote them (list-webhook-invocations).
+     */
+    awaitsRun: boolean("awaits_run").notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [

@@ -1,5 +1,3 @@
-import { randomUUID } from "node:crypto";
-import { and, blockExecutions, eq, inArray } from "@weft/db";
 import type { ExecutionStatus } from "../core/status";
 import { isTerminal } from "../core/status";
 import { transition } from "../core/transition";
@@ -8,30 +6,16 @@ import type { ExecutionStore } from "../store/execution-store";
 
 /**
  * Commands from any process (the API, another worker). A running execution is owned by a worker, so
- * cancel/pause are requests it picks up at once (NOTIFY) and commits itself. Paused and pending
- * executions have no live owner: the command takes the lease for a moment, commits, and releases.
+ * cancel/pause are requests it picks up at once (NOTIFY) and commits itself. Paused, pending and
+ * failed executions have no live owner: the command holds the execution for ONE transaction
+ * (`store.exclusive`: lease taken, rows read, transition committed, lease released, all or nothing).
+ * The decisions are the pure transition table's (core/transition.ts); the writes are the store's.
  */
-const LEASE_MS = 10_000;
-
-async function withLease<T>(
-  store: ExecutionStore,
-  executionId: string,
-  fn: (owner: string, status: ExecutionStatus) => Promise<T>,
-): Promise<T | null> {
-  const owner = `command-${randomUUID()}`;
-  const row = await store.acquire({ executionId, owner, leaseMs: LEASE_MS });
-  if (!row) return null;
-  try {
-    return await fn(owner, row.status);
-  } finally {
-    await store.release({ executionId, owner });
-  }
-}
 
 async function statusOf(store: ExecutionStore, executionId: string): Promise<ExecutionStatus> {
-  const loaded = await store.load(executionId);
-  if (!loaded) throw new Error(`execution ${executionId} not found`);
-  return loaded.execution.status;
+  const status = await store.statusOf(executionId);
+  if (!status) throw new Error(`execution ${executionId} not found`);
+  return status;
 }
 
 function refuse(executionId: string, status: ExecutionStatus, action: string): never {
@@ -39,12 +23,10 @@ function refuse(executionId: string, status: ExecutionStatus, action: string): n
 }
 
 export async function cancelExecution(store: ExecutionStore, { executionId, by }: { executionId: string; by?: string | null }) {
-  const direct = await withLease(store, executionId, async (owner, status) => {
+  const direct = await store.exclusive(executionId, async ({ status, commit }) => {
     const t = transition(status, { type: "cancel", by });
     if (!t.ok) refuse(executionId, status, "cancel");
-    await store.commit({
-      executionId,
-      owner,
+    await commit({
       from: [t.from],
       to: t.to,
       action: "cancel",
@@ -53,7 +35,7 @@ export async function cancelExecution(store: ExecutionStore, { executionId, by }
     });
     return t.to;
   });
-  if (direct) return direct;
+  if (direct) return direct.value;
   // Someone owns it (it is running): ask them.
   const status = await statusOf(store, executionId);
   if (isTerminal(status)) refuse(executionId, status, "cancel");
@@ -70,15 +52,12 @@ export async function pauseExecution(store: ExecutionStore, { executionId, by }:
 
 /** Resumes a paused execution (not one waiting for an approval: approve or reject it instead). */
 export async function resumeExecution(store: ExecutionStore, { executionId }: { executionId: string }) {
-  const done = await withLease(store, executionId, async (owner, status) => {
+  const done = await store.exclusive(executionId, async ({ status, blocks, commit }) => {
     const t = transition(status, { type: "resume" });
     if (!t.ok) refuse(executionId, status, "resume");
-    const [approval] = await store.db
-      .select({ nodeId: blockExecutions.nodeId })
-      .from(blockExecutions)
-      .where(and(eq(blockExecutions.executionId, executionId), eq(blockExecutions.blockType, "approval"), eq(blockExecutions.status, "running")));
+    const [approval] = await blocks({ blockType: "approval", status: "running" });
     if (approval) refuse(executionId, status, `resume (it waits for approval ${approval.nodeId}: approve or reject it)`);
-    await store.commit({ executionId, owner, from: ["paused"], to: "running", action: "resume", events: [{ type: "execution_resumed" }], release: true });
+    await commit({ from: ["paused"], to: "running", action: "resume", events: [{ type: "execution_resumed" }], release: true });
     return true;
   });
   if (!done) refuse(executionId, await statusOf(store, executionId), "resume");
@@ -89,68 +68,51 @@ export async function decideApproval(
   store: ExecutionStore,
   { executionId, approved, by, comment }: { executionId: string; approved: boolean; by: string | null; comment?: string | null },
 ) {
-  const done = await withLease(store, executionId, async (owner, status) => {
-    if (status !== "paused") refuse(executionId, status, approved ? "approve" : "reject");
-    const [waiting] = await store.db
-      .select()
-      .from(blockExecutions)
-      .where(and(eq(blockExecutions.executionId, executionId), eq(blockExecutions.blockType, "approval"), eq(blockExecutions.status, "running")));
-    if (!waiting) refuse(executionId, status, approved ? "approve" : "reject");
+  const action = approved ? "approve" : "reject";
+  const done = await store.exclusive(executionId, async ({ status, blocks, commit }) => {
+    const t = transition(status, { type: "resume" });
+    if (!t.ok) refuse(executionId, status, action);
+    const [waiting] = await blocks({ blockType: "approval", status: "running" });
+    if (!waiting) refuse(executionId, status, action);
     const output = { approved, by, comment: comment ?? null };
     const at = waiting.iteration ? { iteration: waiting.iteration } : {};
-    await store.commit({
-      executionId,
-      owner,
-      from: ["paused"],
-      to: "running",
-      action: approved ? "approve" : "reject",
-      events: [
-        { type: "node_complete", nodeId: waiting.nodeId, ...at, output },
-        { type: "execution_resumed" },
-      ],
+    await commit({
+      from: [t.from],
+      to: t.to,
+      action,
+      events: [{ type: "node_complete", nodeId: waiting.nodeId, ...at, output }, { type: "execution_resumed" }],
       blocks: [{ nodeId: waiting.nodeId, iteration: waiting.iteration, blockType: "approval", status: "completed", attempt: waiting.attempt, output, finishedAt: new Date() }],
       set: { wakeAt: null },
       release: true,
     });
     return output;
   });
-  if (!done) refuse(executionId, await statusOf(store, executionId), approved ? "approve" : "reject");
-  return done;
+  if (!done) refuse(executionId, await statusOf(store, executionId), action);
+  return done.value;
 }
 
 /**
  * Fix-and-continue: a failed execution continues from its failed node with the flow's current graph
  * (`graph`, after the user fixed it). Completed nodes keep their outputs and are not re-run; the failed
  * node and anything skipped or left pending run again. Refused (409) unless the execution failed.
+ * One transaction: the block rows are reopened and the status committed together (a crash leaves
+ * either the failed run as it was or the resumed one).
  */
 export async function resumeFromFailure(
   store: ExecutionStore,
   { executionId, graph }: { executionId: string; graph: { nodes: unknown[]; edges: unknown[] } },
 ) {
-  const done = await withLease(store, executionId, async (owner, status) => {
-    const [failedBlock] = await store.db
-      .select()
-      .from(blockExecutions)
-      .where(and(eq(blockExecutions.executionId, executionId), eq(blockExecutions.status, "failed")));
+  const done = await store.exclusive(executionId, async ({ status, blocks, commit, reopenFailed }) => {
+    const [failedBlock] = await blocks({ status: "failed" });
     const fromNodeId = failedBlock?.nodeId ?? "";
     const t = transition(status, { type: "retry_failed", fromNodeId });
     if (!t.ok) refuse(executionId, status, "resume from the failed node");
-    // Skipped and unfinished rows are dropped and failed rows reset to pending: those nodes are decided
-    // again with the new graph (their earlier events stay in the log as history). A failed row keeps
-    // its attempt count, so the re-run is the next attempt (attempt 2 after one failed try), not a
-    // second "attempt 1". Completed rows are kept and reused.
-    await store.db
-      .delete(blockExecutions)
-      .where(and(eq(blockExecutions.executionId, executionId), inArray(blockExecutions.status, ["skipped", "running", "pending"])));
-    await store.db
-      .update(blockExecutions)
-      .set({ status: "pending", error: null, output: null, finishedAt: null })
-      .where(and(eq(blockExecutions.executionId, executionId), eq(blockExecutions.status, "failed")));
-    await store.commit({
-      executionId,
-      owner,
-      from: ["failed"],
-      to: "running",
+    // Their earlier events stay in the log as history. A failed row keeps its attempt count, so the
+    // re-run is the next attempt (attempt 2 after one failed try), not a second "attempt 1".
+    await reopenFailed();
+    await commit({
+      from: [t.from],
+      to: t.to,
       action: "resume from the failed node",
       events: [{ type: "execution_resumed", fromNodeId }],
       set: { error: null, finishedAt: null, graph },
@@ -159,5 +121,5 @@ export async function resumeFromFailure(
     return { fromNodeId };
   });
   if (!done) refuse(executionId, await statusOf(store, executionId), "resume from the failed node");
-  return done;
+  return done.value;
 }

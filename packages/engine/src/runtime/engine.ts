@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import type { Db, NotifyBus, Unsubscribe } from "@weft/db";
+import type { BlockExecution, Db, FlowExecution, NotifyBus, Unsubscribe } from "@weft/db";
 import { createExecutionStore, WORK_CHANNEL, type ExecutionStore } from "../store/execution-store";
 import type { BlockExecutor } from "./block";
 import type { RunVariables } from "./mask";
-import { ExecutionRunner, type RunnerOptions } from "./runner";
+import { ExecutionRunner, type RunEnd, type RunnerOptions } from "./runner";
 
 export type EngineOptions = {
   db: Db;
@@ -64,28 +64,53 @@ export function createEngine(options: EngineOptions) {
   let stopped = true;
   let polling: Promise<void> | null = null;
 
-  async function poll(onlyId?: string): Promise<void> {
-    if (stopped) return;
-    const free = maxExecutions - runners.size;
-    if (free <= 0) return;
-    const claimed = await store.claim({ owner, leaseMs, limit: free, onlyId });
-    for (const execution of claimed) {
-      const loaded = await store.load(execution.id);
-      if (!loaded) continue;
-      const variables = options.getVariables ? await options.getVariables({ workspaceId: loaded.execution.workspaceId }) : undefined;
+  /** Runs of this process: the promise of each one's end (null: it stopped without ending here). */
+  const local = new Map<string, Promise<RunEnd | null>>();
+
+  /** Runs an execution this process holds the lease of (claimed, or created with `lease()`). */
+  function launch(execution: FlowExecution, blocks: BlockExecution[] | null, known?: RunVariables): Promise<RunEnd | null> {
+    const task = (async () => {
+      // A claimed run is loaded (its blocks, its current row); a directly dispatched one was just
+      // inserted by this process and has no block rows: nothing is read back.
+      const loaded = blocks ? { execution, blocks } : await store.load(execution.id);
+      if (!loaded) return null;
+      const variables = known ?? (options.getVariables ? await options.getVariables({ workspaceId: loaded.execution.workspaceId }) : undefined);
       const runner = new ExecutionRunner(variables ? { ...runnerOptions, variables } : runnerOptions, loaded.execution, loaded.blocks);
       runners.set(execution.id, runner);
-      const task = runner
-        .run()
-        .catch((error: unknown) => options.onError?.(error))
-        .finally(() => {
-          runners.delete(execution.id);
-          running.delete(task);
-          // A slot is free: there may be more work waiting.
-          void tick();
-        });
-      running.add(task);
+      if (stopped) runner.stop("lease_lost");
+      return runner.run();
+    })()
+      .catch((error: unknown) => {
+        options.onError?.(error);
+        return null;
+      })
+      .finally(() => {
+        runners.delete(execution.id);
+        local.delete(execution.id);
+        running.delete(settled);
+        // A slot is free: look for work if some may have been left waiting for one.
+        if (saturated) void tick();
+      });
+    const settled = task.then(() => undefined);
+    local.set(execution.id, task);
+    running.add(settled);
+    return task;
+  }
+
+  /** Work may be waiting for a free slot (this process was full, or claimed as much as it could). */
+  let saturated = false;
+
+  async function poll(onlyId?: string): Promise<void> {
+    if (stopped) return;
+    const free = maxExecutions - local.size;
+    if (free <= 0) {
+      saturated = true;
+      return;
     }
+    if (!onlyId) saturated = false;
+    const claimed = await store.claim({ owner, leaseMs, limit: free, onlyId });
+    if (!onlyId && claimed.length === free) saturated = true;
+    for (const execution of claimed) void launch(execution, null);
   }
 
   function tick(onlyId?: string): Promise<void> {
@@ -101,6 +126,33 @@ export function createEngine(options: EngineOptions) {
   return {
     owner,
     store,
+    /**
+     * Direct dispatch: the lease to create a run with (`store.create(..., start)`) when this process
+     * can run it at once, else null (stopped, or at `maxExecutions`; the run is then created pending
+     * and claimed by whoever is free).
+     */
+    lease(): { owner: string; leaseMs: number } | null {
+      return stopped || local.size >= maxExecutions ? null : { owner, leaseMs };
+    },
+    /**
+     * Runs a run just created with `lease()`, once its insert committed; resolves with its end.
+     * `variables`: the workspace's variables when the caller read them already (else getVariables).
+     */
+    adopt(execution: FlowExecution, variables?: RunVariables): Promise<RunEnd | null> {
+      if (stopped) {
+        // Hand it over at once rather than letting the lease expire.
+        void store
+          .release({ executionId: execution.id, owner })
+          .then(() => store.notifyWork(execution.id))
+          .catch((error: unknown) => options.onError?.(error));
+        return Promise.resolve(null);
+      }
+      return launch(execution, [], variables);
+    },
+    /** The end of a run this process is running (null when it is not running it). */
+    ended(executionId: string): Promise<RunEnd | null> | null {
+      return local.get(executionId) ?? null;
+    },
     async start() {
       if (!stopped) return;
       stopped = false;
@@ -120,7 +172,7 @@ export function createEngine(options: EngineOptions) {
       timer = null;
       await unlisten?.();
       unlisten = null;
-      const ids = [...runners.keys()];
+      const ids = [...local.keys()];
       for (const runner of runners.values()) runner.stop("lease_lost");
       await Promise.allSettled([...running]);
       if (release) {
@@ -134,7 +186,7 @@ export function createEngine(options: EngineOptions) {
     },
     tick,
     get active() {
-      return runners.size;
+      return local.size;
     },
   };
 }

@@ -1,12 +1,16 @@
 import type { BlockExecution, FlowExecution } from "@weft/db";
-import type { ExecutionStatus } from "../core/status";
+import { isTerminal, type ExecutionStatus } from "../core/status";
 import { transition, type ExecutionCommand, type ExecutionError } from "../core/transition";
-import { LeaseLostError, TransitionRefusedError } from "../store/errors";
+import { LeaseLostError } from "../store/errors";
 import type { BlockUpsert, EventInput, ExecutionStore } from "../store/execution-store";
+import { CommitQueue, StoreFailure, type CommitRange, type CommitRequest } from "./commit-queue";
 import { BlockError, describeError, type BlockExecutor, type BlockMetrics, type TemplateScope } from "./block";
 import { BODY_HANDLE, indexGraph, type GraphIndex, type GraphNode } from "./graph";
 import { createMasker, maskCommit, type Masker, type RunVariables } from "./mask";
 import { backoffDelay } from "./retry";
+
+/** How a run ended (its committed, masked output and error). */
+export type RunEnd = { status: ExecutionStatus; output: unknown; error: unknown };
 
 export type RunnerOptions = {
   store: ExecutionStore;
@@ -51,12 +55,6 @@ class Stop extends Error {
     super(reason);
   }
 }
-/** The database refused or failed a write: an engine failure, never shown to users as a block error. */
-class StoreFailure extends Error {
-  constructor(readonly error: unknown) {
-    super("store write failed", { cause: error });
-  }
-}
 class NodeFailed extends Error {
   constructor(readonly error: ExecutionError) {
     super(error.message);
@@ -65,8 +63,6 @@ class NodeFailed extends Error {
 
 /** Blocks that usually finish in well under a millisecond or two (no I/O). */
 const QUICK_BLOCKS = new Set(["source", "sink", "function", "router", "parallel"]);
-/** At most this many events gathered into one group commit. */
-const MAX_GROUP_EVENTS = 64;
 
 const keyOf = (nodeId: string, iteration: string) => `${nodeId}\u0000${iteration}`;
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -96,9 +92,8 @@ export class ExecutionRunner {
   private readonly abort = new AbortController();
   private stopReason: Stop | null = null;
   private approvalPending: { nodeId: string; iteration: string; message: string; timeoutMs?: number } | null = null;
-  private commitChain: Promise<void> = Promise.resolve();
   private status: ExecutionStatus;
-  private lastEventIndex: number;
+  private readonly commits: CommitQueue;
   private readonly now: () => number;
   private readonly mask: Masker | null;
   private startedAt: number;
@@ -120,7 +115,14 @@ export class ExecutionRunner {
     }
     this.graph = graph ?? EMPTY_GRAPH;
     this.status = execution.status;
-    this.lastEventIndex = execution.nextEventIndex - 1;
+    this.commits = new CommitQueue({
+      write: (input) =>
+        options.store.commit({ ...input, executionId: execution.id, owner: options.owner, leaseMs: input.release ? undefined : options.leaseMs }),
+      groupCommitMs: options.groupCommitMs ?? 0,
+      maxEvents: options.limits.maxEvents,
+      lastEventIndex: execution.nextEventIndex - 1,
+      stopping: () => this.stopReason !== null || this.abort.signal.aborted,
+    });
     this.now = options.now ?? Date.now;
     this.mask = options.variables?.secrets.length ? createMasker(options.variables.secrets) : null;
     this.startedAt = execution.startedAt?.getTime() ?? this.now();
@@ -136,12 +138,10 @@ export class ExecutionRunner {
     }
   }
 
-  private asyncFailure: unknown = null;
-
   /** A pipelined commit failed: stop everything; the error surfaces at the next scope step. */
   private asyncFailed(error: unknown) {
     if (error instanceof LeaseLostError) return this.stop("lease_lost");
-    this.asyncFailure ??= error;
+    this.commits.failure ??= error;
     if (!this.abort.signal.aborted) this.abort.abort(error);
   }
 
@@ -152,11 +152,18 @@ export class ExecutionRunner {
     this.abort.abort(this.stopReason);
   }
 
-  async run(): Promise<void> {
+  /** How the run ended, as committed (masked), once it ended here: the in-process sync wait reads it. */
+  private ending: RunEnd | null = null;
+
+  /** Runs until the end or a pause; the committed end (null when it stopped without ending). */
+  async run(): Promise<RunEnd | null> {
     const heartbeat = setInterval(() => void this.beat(), this.options.heartbeatMs);
     try {
       if (this.execution.requestedCommand) this.stop(this.execution.requestedCommand);
-      if (this.status === "paused") return await this.expireApproval();
+      if (this.status === "paused") {
+        await this.expireApproval();
+        return this.ending;
+      }
       if (this.invalid) {
         if (this.status === "pending") await this.transition({ type: "start" }, { set: { startedAt: new Date(this.now()) } });
         throw new NodeFailed(this.invalid);
@@ -164,6 +171,11 @@ export class ExecutionRunner {
       if (this.status === "pending") {
         this.startedAt = this.now();
         await this.transition({ type: "start" }, { set: { startedAt: new Date(this.startedAt) } });
+      } else if (this.execution.nextEventIndex === 0) {
+        // Dispatched directly (created running, with our lease): the start event goes with the first
+        // node commit. A crash before it lands leaves a running run with no events, which whoever
+        // claims it next starts the same way.
+        this.commit({ events: [{ type: "execution_start" }] }, true).catch((error: unknown) => this.asyncFailed(error));
       }
       await this.runScope(null, "", undefined);
       await this.finish();
@@ -172,6 +184,7 @@ export class ExecutionRunner {
     } finally {
       clearInterval(heartbeat);
     }
+    return this.ending;
   }
 
   /** Checks the lease and any command for this execution; called on a timer and on NOTIFY. */
@@ -194,7 +207,7 @@ export class ExecutionRunner {
     const inFlight = new Map<string, Promise<void>>();
     let failure: unknown = null;
     for (;;) {
-      if (this.asyncFailure) failure ??= this.asyncFailure;
+      if (this.commits.failure) failure ??= this.commits.failure;
       if (this.stopReason || failure || this.approvalPending) {
         await Promise.allSettled(inFlight.values());
         if (failure) throw failure as Error;
@@ -323,11 +336,11 @@ export class ExecutionRunner {
       this.runs.set(key, { status: "running", attempt, blockType: node.type });
       // Counted while it runs, and down once its completion is queued (or it failed).
       let counted = QUICK_BLOCKS.has(node.type);
-      if (counted) this.quickRunning++;
+      if (counted) this.commits.quickStarted();
       const uncount = () => {
         if (!counted) return;
         counted = false;
-        this.quickDone();
+        this.commits.quickDone();
       };
       try {
         const result = await this.execute(node, iteration, input, attempt, logs);
@@ -373,7 +386,7 @@ export class ExecutionRunner {
       } catch (error) {
         uncount();
         await settleStart().catch(() => undefined);
-        if (this.asyncFailure) throw this.asyncFailure as Error;
+        if (this.commits.failure) throw this.commits.failure as Error;
         if (error instanceof Stop || this.stopReason || error instanceof LeaseLostError) throw this.stopReason ?? error;
         if (error instanceof NodeFailed || error instanceof StoreFailure) throw error;
         const described = describeError(error);
@@ -514,10 +527,10 @@ export class ExecutionRunner {
   // ---- endings ----------------------------------------------------------------------------------
 
   private async finish() {
-    // Pipelined node commits first: the execution completes only after all of them landed.
-    while (this.draining || this.queue.length > 0) await this.commitChain;
+    // Pipelined node commits still queued go in the same store call as the completion (drain), and
+    // commits land in order: the execution completes only with (or after) all of them.
     if (this.stopReason) throw this.stopReason;
-    if (this.asyncFailure) throw this.asyncFailure as Error;
+    if (this.commits.failure) throw this.commits.failure as Error;
     const sinks = this.graph.sinkIds.filter((id) => this.runs.get(keyOf(id, ""))?.status === "completed");
     const output = sinks.length === 1 ? this.runs.get(keyOf(sinks[0]!, ""))?.output : Object.fromEntries(sinks.map((id) => [id, this.runs.get(keyOf(id, ""))?.output]));
     await this.transition({ type: "complete", output: output ?? null }, { set: { output: output ?? null, ...this.totals() }, release: true });
@@ -616,116 +629,15 @@ export class ExecutionRunner {
       release: extra.release,
     });
     this.status = result.to;
-  }
-
-  /**
-   * Commits in order, one store call at a time per execution (group commit): node-event commits that
-   * queue up while a call is in flight are merged into the next call, each caller getting its own
-   * event range. Status changes go alone. Enforces the event cap.
-   */
-  private commit(request: CommitRequest, pipelined = false): Promise<{ firstIndex: number; lastIndex: number }> {
-    const input = this.mask ? maskCommit(request, this.mask) : request;
-    return new Promise((resolve, reject) => {
-      this.queue.push({ input, resolve, reject, pipelined, at: performance.now() });
-      this.wakeGather?.();
-      if (!this.draining) {
-        // Start writing on the next turn of the event loop: the node that this commit unblocks gets
-        // to hand its work to the sandbox first, so the two overlap.
-        this.draining = true;
-        this.commitChain = new Promise<void>((r) => setImmediate(r)).then(() => this.drain());
-      }
-    });
-  }
-
-  private readonly queue: Array<{
-    input: CommitRequest;
-    resolve: (r: { firstIndex: number; lastIndex: number }) => void;
-    reject: (e: unknown) => void;
-    /** Nobody waits for it: a quick block's completion while the next nodes already run. */
-    pipelined: boolean;
-    at: number;
-  }> = [];
-  private draining = false;
-  /** Quick blocks executing now (their completions may join the commit being gathered). */
-  private quickRunning = 0;
-  private wakeGather: (() => void) | null = null;
-
-  private quickDone() {
-    this.quickRunning--;
-    this.wakeGather?.();
-  }
-
-  /**
-   * Group commit: while everything queued is pipelined quick-block completions and quick blocks are
-   * still running, wait (up to `groupCommitMs` after the oldest was queued, at most
-   * MAX_GROUP_EVENTS events) for them to join. A linear chain of function blocks then costs one
-   * store call per few nodes instead of one per node. What waits here is not durable yet, exactly like
-   * an in-flight pipelined commit: after a crash those nodes simply run again.
-   */
-  private async gather(): Promise<void> {
-    const windowMs = this.options.groupCommitMs ?? 0;
-    if (windowMs <= 0) return;
-    for (;;) {
-      const oldest = this.queue[0];
-      if (!oldest || this.quickRunning === 0 || this.stopReason || this.abort.signal.aborted) return;
-      let events = 0;
-      for (const item of this.queue) {
-        if (!item.pipelined) return;
-        events += item.input.events?.length ?? 0;
-      }
-      const left = oldest.at + windowMs - performance.now();
-      if (events >= MAX_GROUP_EVENTS || left <= 0) return;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          this.wakeGather = null;
-          resolve();
-        }, left);
-        this.wakeGather = () => {
-          clearTimeout(timer);
-          this.wakeGather = null;
-          // Let the nodes this completion unblocks start (and be counted) before looking again.
-          setImmediate(resolve);
-        };
-      });
+    if (isTerminal(result.to)) {
+      const masked = this.mask ? this.mask({ output: extra.set?.output ?? null, error: extra.set?.error ?? null }) : { output: extra.set?.output ?? null, error: extra.set?.error ?? null };
+      this.ending = { status: result.to, ...masked };
     }
   }
 
-  private async drain(): Promise<void> {
-    this.draining = true;
-    try {
-      while (this.queue.length > 0) {
-        await this.gather();
-        const batch = [this.queue.shift()!];
-        if (isNodeCommit(batch[0]!.input)) {
-          while (this.queue.length > 0 && isNodeCommit(this.queue[0]!.input)) batch.push(this.queue.shift()!);
-        }
-        try {
-          const count = batch.reduce((n, item) => n + (item.input.events?.length ?? 0), 0);
-          if (this.lastEventIndex + count >= this.options.limits.maxEvents && !batch[0]!.input.to) {
-            throw new BlockError("EVENT_LIMIT", `The execution reached its limit of ${this.options.limits.maxEvents} events`);
-          }
-          const input = batch.length === 1 ? batch[0]!.input : mergeNodeCommits(batch.map((item) => item.input));
-          let result: { firstIndex: number; lastIndex: number };
-          try {
-            result = await this.options.store.commit({ ...input, executionId: this.execution.id, owner: this.options.owner, leaseMs: input.release ? undefined : this.options.leaseMs });
-          } catch (error) {
-            if (error instanceof LeaseLostError || error instanceof TransitionRefusedError) throw error;
-            throw new StoreFailure(error);
-          }
-          this.lastEventIndex = result.lastIndex;
-          let next = result.firstIndex;
-          for (const item of batch) {
-            const n = item.input.events?.length ?? 0;
-            item.resolve({ firstIndex: next, lastIndex: next + n - 1 });
-            next += n;
-          }
-        } catch (error) {
-          for (const item of batch) item.reject(error);
-        }
-      }
-    } finally {
-      this.draining = false;
-    }
+  /** Queues a commit (masked) on the run's commit queue. */
+  private commit(request: CommitRequest, pipelined = false): Promise<CommitRange> {
+    return this.commits.push(this.mask ? maskCommit(request, this.mask) : request, pipelined);
   }
 
   /** An approval whose deadline passed while paused: the node fails, and so does the execution. */
@@ -743,25 +655,6 @@ export class ExecutionRunner {
       },
     );
   }
-}
-
-type CommitRequest = Omit<Parameters<ExecutionStore["commit"]>[0], "executionId" | "owner">;
-
-/** Node events only (no status change): these can share one store call. */
-const isNodeCommit = (input: CommitRequest) => !input.to && !input.from && !input.set && !input.release;
-
-/** One call for several node commits: events in order; rows of the same node merged, later fields winning. */
-function mergeNodeCommits(inputs: CommitRequest[]): CommitRequest {
-  const blocks = new Map<string, BlockUpsert>();
-  for (const input of inputs) {
-    for (const block of input.blocks ?? []) {
-      const key = keyOf(block.nodeId, block.iteration);
-      const previous = blocks.get(key);
-      const defined = Object.fromEntries(Object.entries(block).filter(([, v]) => v !== undefined)) as BlockUpsert;
-      blocks.set(key, previous ? { ...previous, ...defined } : block);
-    }
-  }
-  return { events: inputs.flatMap((i) => i.events ?? []), blocks: [...blocks.values()] };
 }
 
 const EMPTY_GRAPH: GraphIndex = {

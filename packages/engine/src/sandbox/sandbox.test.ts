@@ -316,11 +316,13 @@ describe("runFunction: limits", () => {
     // QuickJS's JSON.stringify cycle check is quadratic in depth and never polls the interrupt
     // handler, so only the host-side safety net can stop this.
     const before = sandboxPoolStats()?.killed ?? 0;
+    // 1 s, so that building the array (interruptible) ends well before the limit on a busy machine:
+    // the limit must strike inside JSON.stringify.
     const error = await expectCode(
-      run("let a = []; for (let i = 0; i < 1e5; i++) a = [a]; return JSON.stringify(a).length", null, { timeoutMs: 300 }),
+      run("let a = []; for (let i = 0; i < 1e5; i++) a = [a]; return JSON.stringify(a).length", null, { timeoutMs: 1000 }),
       "TIMEOUT",
     );
-    expect(error.message).toBe("Function timed out after 300 ms");
+    expect(error.message).toBe("Function timed out after 1000 ms");
     // Stopped by killing its worker (the in-sandbox interrupt never fires here).
     expect(sandboxPoolStats()?.killed).toBe(before + 1);
     await expectHealthy();

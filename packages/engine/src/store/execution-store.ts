@@ -21,6 +21,7 @@ import {
 import type { ExecutionEvent } from "@weft/flow";
 import { isTerminal, type BlockExecutionStatus, type ExecutionStatus } from "../core/status";
 import { LeaseLostError, TransitionRefusedError } from "./errors";
+import { randomUUID } from "node:crypto";
 import { addArtifact, addComment, appendEvents, createRerun, labelExecution, type NewArtifact, type NewComment, type NewRerun } from "./run-activity";
 
 /** Channel of the "events committed" notification: payload `<executionId>:<last event index>`. */
@@ -87,6 +88,16 @@ export type CommitInput = {
   action?: string;
 };
 
+/** What a command does with an execution it holds exclusively (`store.exclusive`). */
+export type ExclusiveContext = {
+  /** The status when the lease was taken. */
+  status: ExecutionStatus;
+  blocks: (where: { status?: BlockExecutionStatus; blockType?: string }) => Promise<BlockExecution[]>;
+  commit: (input: Omit<CommitInput, "executionId" | "owner">) => Promise<{ firstIndex: number; lastIndex: number; status: ExecutionStatus }>;
+  /** Fix-and-continue: skipped and unfinished block rows dropped, failed ones back to pending. */
+  reopenFailed: () => Promise<void>;
+};
+
 export type NewExecution = {
   workspaceId: string;
   flowId: string;
@@ -97,8 +108,10 @@ export type NewExecution = {
   createdBy?: string | null;
   idempotencyKey?: string | null;
   retryOfExecutionId?: string | null;
-  /** Not claimed before this time (a held run, e.g. a schedule's queued slot, is released by setting it). */
+  /** Not claimed before this time. */
   wakeAt?: Date | null;
+  /** Held: not claimed until `releaseHeld` (a schedule's queued slot). */
+  held?: boolean;
   /** The run's name and tags (searchable in the executions list). */
   name?: string | null;
   tags?: string[];
@@ -115,12 +128,28 @@ export function createExecutionStore({ db, bus }: { db: Db; bus?: NotifyBus }) {
     if (bus) await bus.notify(tx, WORK_CHANNEL, executionId);
   }
 
-  return {
-    db,
+  /** One `weft_commit` on `executor` (the pool, or a transaction that joins it). */
+  async function commitOn(executor: DbOrTx, input: CommitInput): Promise<{ firstIndex: number; lastIndex: number; status: ExecutionStatus }> {
+    const events = input.events ?? [];
+    const result = await executor.execute(
+      sql`select o_first as first, o_status as status, o_outcome as outcome from weft_commit(${input.executionId}::uuid, ${input.owner}, ${input.release ? null : (input.leaseMs ?? null)}::integer, ${eventsJson(events)}::jsonb, ${blocksJson(input.blocks ?? [])}::jsonb, ${bus ? EVENTS_CHANNEL : null}::text, ${input.from ? `{${input.from.join(",")}}` : null}::text[], ${input.to ?? null}::text, ${input.set ? JSON.stringify(input.set) : null}::jsonb, ${Boolean(input.release)}, ${bus && input.release && input.to === "running" ? WORK_CHANNEL : null}::text)`,
+    );
+    const [row] = rowsOf<{ first: number | null; status: ExecutionStatus | null; outcome: string }>(result);
+    if (!row || row.outcome === "lease_lost") throw new LeaseLostError(input.executionId);
+    if (row.outcome === "refused") throw new TransitionRefusedError(input.executionId, row.status!, input.action ?? input.to ?? "change");
+    const firstIndex = Number(row.first);
+    return { firstIndex, lastIndex: firstIndex + events.length - 1, status: row.status! };
+  }
 
-    /** Creates a pending execution and wakes a worker; inside `within` when given (its transaction). */
-    async create(input: NewExecution, within?: DbOrTx): Promise<FlowExecution> {
-      return (within ?? db).transaction(async (tx) => {
+  return {
+    /**
+     * Creates an execution, inside `within` when given (its transaction). Pending, and a worker is woken
+     * (NOTIFY); or, with `start` (direct dispatch: the creating process runs it at once), already
+     * running with `start.owner`'s lease taken in the same insert, and nobody woken. Either way one
+     * insert: the runner of a started run writes its `execution_start` with its first commit.
+     */
+    async create(input: NewExecution, within?: DbOrTx, start?: { owner: string; leaseMs: number }): Promise<FlowExecution> {
+      const insert = async (tx: DbOrTx) => {
         const [row] = await tx
           .insert(flowExecutions)
           .values({
@@ -134,14 +163,20 @@ export function createExecutionStore({ db, bus }: { db: Db; bus?: NotifyBus }) {
             idempotencyKey: input.idempotencyKey ?? null,
             retryOfExecutionId: input.retryOfExecutionId ?? null,
             wakeAt: input.wakeAt ?? null,
+            held: input.held ?? false,
             name: input.name ?? null,
             tags: input.tags ?? [],
+            ...(start
+              ? { status: "running" as const, startedAt: sql`now()`, leaseOwner: start.owner, leaseExpiresAt: sql`now() + ${`${start.leaseMs} milliseconds`}::interval` }
+              : {}),
           })
           .returning();
         if (!row) throw new Error("execution insert returned nothing");
-        await notifyWork(tx, row.id);
+        if (!start && !row.held) await notifyWork(tx, row.id);
         return row;
-      });
+      };
+      if (within) return insert(within);
+      return start || !bus ? insert(db) : db.transaction(insert);
     },
 
     /**
@@ -154,6 +189,7 @@ export function createExecutionStore({ db, bus }: { db: Db; bus?: NotifyBus }) {
       const due = or(isNull(flowExecutions.wakeAt), lte(flowExecutions.wakeAt, sql`now()`));
       const claimable = and(
         leaseFree,
+        eq(flowExecutions.held, false),
         or(
           and(inArray(flowExecutions.status, ["pending", "running"]), due),
           and(eq(flowExecutions.status, "paused"), lte(flowExecutions.wakeAt, sql`now()`)),
@@ -177,19 +213,19 @@ export function createExecutionStore({ db, bus }: { db: Db; bus?: NotifyBus }) {
       });
     },
 
-    /** Takes the lease of one execution if nobody holds it (API-side commands on paused/pending runs). */
-    async acquire({ executionId, owner, leaseMs }: { executionId: string; owner: string; leaseMs: number }): Promise<FlowExecution | null> {
-      const [row] = await db
-        .update(flowExecutions)
-        .set({ leaseOwner: owner, leaseExpiresAt: sql`now() + ${`${leaseMs} milliseconds`}::interval` })
-        .where(
-          and(
-            eq(flowExecutions.id, executionId),
-            or(isNull(flowExecutions.leaseExpiresAt), lte(flowExecutions.leaseExpiresAt, sql`now()`)),
-          ),
-        )
-        .returning();
-      return row ?? null;
+    /**
+     * Releases a held run (pending and held) and wakes a worker: one statement, inside `within` when
+     * given. False when it was not held (released already, cancelled, gone).
+     */
+    async releaseHeld(executionId: string, within?: DbOrTx): Promise<boolean> {
+      const result = await (within ?? db).execute(
+        sql`with released as (
+              update flow_executions set held = false, updated_at = now()
+              where id = ${executionId} and held and status = 'pending' returning id
+            )
+            select id, ${bus ? sql`pg_notify(${WORK_CHANNEL}, id::text)` : sql`null`} as notified from released`,
+      );
+      return rowsOf<{ id: string }>(result).length > 0;
     },
 
     /** Extends the lease; false when it was lost (the worker must stop touching the execution). */
@@ -211,60 +247,66 @@ export function createExecutionStore({ db, bus }: { db: Db; bus?: NotifyBus }) {
         .where(and(eq(flowExecutions.id, executionId), eq(flowExecutions.leaseOwner, owner)));
     },
 
-    /** One transition: state change, events and block rows in one transaction, fenced by the lease. */
-    async commit(input: CommitInput): Promise<{ firstIndex: number; lastIndex: number; status: ExecutionStatus }> {
-      const events = input.events ?? [];
-      const blocks = input.blocks ?? [];
-      if (!input.set && !input.release && !input.to && !input.from && events.length > 0) {
-        const fast = await commitNodeEvents(db, input, events, blocks, Boolean(bus));
-        if (fast) return fast;
-      }
+    /**
+     * One transition: state change, events and block rows in one statement and one transaction
+     * (`weft_commit`, drizzle/0007), fenced by the lease. LeaseLostError when this owner has no live
+     * lease; TransitionRefusedError when the status is not one of `from`.
+     */
+    commit: (input: CommitInput) => commitOn(db, input),
+
+    /**
+     * A command on an execution nobody runs (paused, pending, failed), as ONE transaction: the lease is
+     * taken (null when someone holds it), `fn` reads and commits through `ctx` with it, and it is
+     * released, all or nothing. Nobody else ever sees this lease: it lives inside the transaction.
+     */
+    async exclusive<T>(executionId: string, fn: (ctx: ExclusiveContext) => Promise<T>): Promise<{ value: T } | null> {
+      const owner = `command-${randomUUID()}`;
       return db.transaction(async (tx) => {
-        const fence = and(
-          eq(flowExecutions.id, input.executionId),
-          eq(flowExecutions.leaseOwner, input.owner),
-          gt(flowExecutions.leaseExpiresAt, sql`now()`),
-        );
         const [row] = await tx
           .update(flowExecutions)
-          .set({
-            nextEventIndex: sql`${flowExecutions.nextEventIndex} + ${events.length}`,
-            ...(input.to ? { status: input.to } : {}),
-            ...input.set,
-            ...(input.release
-              ? { leaseOwner: null, leaseExpiresAt: null }
-              : input.leaseMs
-                ? { leaseExpiresAt: sql`now() + ${`${input.leaseMs} milliseconds`}::interval` }
-                : {}),
-            updatedAt: sql`now()`,
-          })
-          .where(and(fence, input.from ? inArray(flowExecutions.status, [...input.from]) : undefined))
-          .returning({ next: flowExecutions.nextEventIndex, status: flowExecutions.status, workspaceId: flowExecutions.workspaceId });
-        if (!row) {
-          const [current] = await tx
-            .select({ status: flowExecutions.status, owned: sql<boolean>`${fence}` })
-            .from(flowExecutions)
-            .where(eq(flowExecutions.id, input.executionId));
-          if (!current || !current.owned) throw new LeaseLostError(input.executionId);
-          throw new TransitionRefusedError(input.executionId, current.status, input.action ?? input.to ?? "change");
-        }
-        const firstIndex = row.next - events.length;
-        if (events.length > 0) {
-          await tx.insert(executionEvents).values(
-            events.map(({ type, ...data }, i) => ({
-              executionId: input.executionId,
-              eventIndex: firstIndex + i,
-              workspaceId: row.workspaceId,
-              type,
-              data,
-            })),
-          );
-        }
-        if (blocks.length > 0) await upsertBlocks(tx, input.executionId, row.workspaceId, blocks);
-        if (events.length > 0 && bus) await bus.notify(tx, EVENTS_CHANNEL, `${input.executionId}:${row.next - 1}`);
-        if (input.release && input.to === "running") await notifyWork(tx, input.executionId);
-        return { firstIndex, lastIndex: row.next - 1, status: row.status };
+          .set({ leaseOwner: owner, leaseExpiresAt: sql`now() + interval '1 minute'` })
+          .where(and(eq(flowExecutions.id, executionId), or(isNull(flowExecutions.leaseExpiresAt), lte(flowExecutions.leaseExpiresAt, sql`now()`))))
+          .returning({ status: flowExecutions.status });
+        if (!row) return null;
+        const ctx: ExclusiveContext = {
+          status: row.status,
+          blocks: (where) =>
+            tx
+              .select()
+              .from(blockExecutions)
+              .where(
+                and(
+                  eq(blockExecutions.executionId, executionId),
+                  where.status ? eq(blockExecutions.status, where.status) : undefined,
+                  where.blockType ? eq(blockExecutions.blockType, where.blockType) : undefined,
+                ),
+              ),
+          commit: (input) => commitOn(tx, { ...input, executionId, owner }),
+          reopenFailed: async () => {
+            // Skipped and unfinished rows are dropped and failed rows reset to pending (keeping their
+            // attempt count): those nodes are decided again.
+            await tx
+              .delete(blockExecutions)
+              .where(and(eq(blockExecutions.executionId, executionId), inArray(blockExecutions.status, ["skipped", "running", "pending"])));
+            await tx
+              .update(blockExecutions)
+              .set({ status: "pending", error: null, output: null, finishedAt: null })
+              .where(and(eq(blockExecutions.executionId, executionId), eq(blockExecutions.status, "failed")));
+          },
+        };
+        const value = await fn(ctx);
+        await tx
+          .update(flowExecutions)
+          .set({ leaseOwner: null, leaseExpiresAt: null })
+          .where(and(eq(flowExecutions.id, executionId), eq(flowExecutions.leaseOwner, owner)));
+        return { value };
       });
+    },
+
+    /** The status of an execution (null when there is none). */
+    async statusOf(executionId: string): Promise<ExecutionStatus | null> {
+      const [row] = await db.select({ status: flowExecutions.status }).from(flowExecutions).where(eq(flowExecutions.id, executionId));
+      return row?.status ?? null;
     },
 
     async load(executionId: string): Promise<{ execution: FlowExecution; blocks: BlockExecution[] } | null> {
@@ -333,16 +375,13 @@ export function createExecutionStore({ db, bus }: { db: Db; bus?: NotifyBus }) {
 
 export type ExecutionStore = ReturnType<typeof createExecutionStore>;
 
-/**
- * The hot path (node events, no status change): the fenced UPDATE, the events, the block rows and the
- * NOTIFY in one call of `weft_commit_node` (drizzle/0001_commit_function.sql), so a node costs one
- * round trip and one commit with cached plans. Returns null when the fence refused it, for the caller
- * to find out why through the general path.
- */
-async function commitNodeEvents(db: Db, input: CommitInput, events: EventInput[], blocks: BlockUpsert[], notify: boolean) {
-  const n = events.length;
-  const eventsJson = JSON.stringify(events.map(({ type, ...data }) => ({ type, data })));
-  const blocksJson = JSON.stringify(
+const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as T[];
+
+const eventsJson = (events: EventInput[]) => JSON.stringify(events.map(({ type, ...data }) => ({ type, data })));
+
+/** Block rows as `weft_upsert_blocks` (drizzle/0007) reads them: the merge rules live there only. */
+export function blocksJson(blocks: BlockUpsert[]): string {
+  return JSON.stringify(
     blocks.map((b) => ({
       node_id: b.nodeId,
       iteration: b.iteration,
@@ -362,60 +401,4 @@ async function commitNodeEvents(db: Db, input: CommitInput, events: EventInput[]
       tokens_per_second: b.tokensPerSecond ?? null,
     })),
   );
-  const result = await db.execute(
-    sql`select weft_commit_node(${input.executionId}::uuid, ${input.owner}, ${input.leaseMs ?? null}::integer, ${eventsJson}::jsonb, ${blocksJson}::jsonb, ${notify ? EVENTS_CHANNEL : null}::text) as first`,
-  );
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<{ first: number | null }>;
-  const first = rows[0]?.first;
-  if (first === null || first === undefined) return null;
-  const firstIndex = Number(first);
-  return { firstIndex, lastIndex: firstIndex + n - 1, status: "running" as ExecutionStatus };
-}
-
-const keep = (column: string) => sql.raw(`coalesce(excluded.${column}, block_executions.${column})`);
-
-async function upsertBlocks(tx: DbOrTx, executionId: string, workspaceId: string, blocks: BlockUpsert[]) {
-  await tx
-    .insert(blockExecutions)
-    .values(
-      blocks.map((b) => ({
-        workspaceId,
-        executionId,
-        nodeId: b.nodeId,
-        iteration: b.iteration,
-        blockType: b.blockType,
-        status: b.status,
-        attempt: b.attempt ?? 0,
-        input: b.input ?? null,
-        output: b.output ?? null,
-        error: b.error ?? null,
-        startedAt: b.startedAt ?? null,
-        finishedAt: b.finishedAt ?? null,
-        durationMs: b.durationMs ?? null,
-        tokensIn: b.tokensIn ?? null,
-        tokensOut: b.tokensOut ?? null,
-        costUsd: usd(b.costUsd),
-        ttftMs: b.ttftMs ?? null,
-        tokensPerSecond: b.tokensPerSecond ?? null,
-      })),
-    )
-    .onConflictDoUpdate({
-      target: [blockExecutions.executionId, blockExecutions.nodeId, blockExecutions.iteration],
-      set: {
-        status: sql.raw("excluded.status"),
-        attempt: sql.raw("greatest(excluded.attempt, block_executions.attempt)"),
-        input: keep("input"),
-        output: keep("output"),
-        error: sql.raw("case when excluded.status = 'completed' then null else coalesce(excluded.error, block_executions.error) end"),
-        startedAt: keep("started_at"),
-        finishedAt: keep("finished_at"),
-        durationMs: keep("duration_ms"),
-        tokensIn: keep("tokens_in"),
-        tokensOut: keep("tokens_out"),
-        costUsd: keep("cost_usd"),
-        ttftMs: keep("ttft_ms"),
-        tokensPerSecond: keep("tokens_per_second"),
-        updatedAt: sql`now()`,
-      },
-    });
 }

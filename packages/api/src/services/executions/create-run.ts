@@ -1,4 +1,4 @@
-import type { DbOrTx, FlowExecution, TriggerType } from "@weft/db";
+import type { DbOrTx, Flow, FlowExecution, TriggerType } from "@weft/db";
 import type { Deps } from "../../lib/context";
 import { findFlow } from "../flows/find-flow";
 import { requireKnownVariables } from "../variables/require-known-variables";
@@ -17,8 +17,8 @@ export type NewRun = {
   /** Run the draft even when a version is published (the builder's Run). */
   draft?: boolean;
   idempotencyKey?: string | null;
-  /** Held until then (see NewExecution.wakeAt). */
-  wakeAt?: Date | null;
+  /** Held: not run until released (NewExecution.held, a schedule's queued slot). */
+  held?: boolean;
   /** The run's name and tags. */
   name?: string | null;
   tags?: string[];
@@ -26,6 +26,11 @@ export type NewRun = {
   tx?: DbOrTx;
   /** Where the checked input came from, for the 400's path: `input` (default) or a webhook's `body`. */
   inputAt?: "input" | "body";
+  /** The flow (live, of this workspace) when the caller already read it; its published graph too. */
+  flow?: Flow;
+  published?: { graph: { nodes: unknown[]; edges: unknown[] }; flowVersionId: string } | null;
+  /** Direct dispatch: created running with this lease (Engine.lease); the caller adopts it once committed. */
+  start?: { owner: string; leaseMs: number } | null;
 };
 
 /**
@@ -36,10 +41,12 @@ export type NewRun = {
  */
 export async function createRun(deps: Pick<Deps, "db" | "executions">, run: NewRun): Promise<FlowExecution> {
   const db = run.tx ?? deps.db;
-  const flow = await findFlow(db, { workspaceId: run.workspaceId, flowId: run.flowId });
+  const flow = run.flow ?? (await findFlow(db, { workspaceId: run.workspaceId, flowId: run.flowId }));
   const { graph, flowVersionId } = run.draft
     ? { graph: { nodes: flow.nodes, edges: flow.edges }, flowVersionId: null }
-    : await resolveRunGraph(db, { workspaceId: run.workspaceId, flow, version: run.version });
+    : run.published && run.version === undefined && run.published.flowVersionId
+      ? run.published
+      : await resolveRunGraph(db, { workspaceId: run.workspaceId, flow, version: run.version });
   requireValidInput(requireValidGraph(graph), run.input, run.inputAt);
   await requireKnownVariables(db, { workspaceId: run.workspaceId, graph });
   return deps.executions.create(
@@ -52,10 +59,11 @@ export async function createRun(deps: Pick<Deps, "db" | "executions">, run: NewR
       triggerType: run.triggerType,
       createdBy: run.createdBy ?? null,
       idempotencyKey: run.idempotencyKey ?? null,
-      wakeAt: run.wakeAt ?? null,
+      held: run.held ?? false,
       name: run.name ?? null,
       tags: run.tags ?? [],
     },
     run.tx,
+    run.start ?? undefined,
   );
 }

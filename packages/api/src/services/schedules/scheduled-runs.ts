@@ -1,4 +1,4 @@
-import { and, eq, flowExecutions, gte, inArray, sql, type DbOrTx } from "@weft/db";
+import { and, eq, flowExecutions, inArray, sql, type DbOrTx } from "@weft/db";
 
 /**
  * How scheduled runs are tied to their schedule. A run started by a slot carries the idempotency key
@@ -9,19 +9,15 @@ import { and, eq, flowExecutions, gte, inArray, sql, type DbOrTx } from "@weft/d
 export const scheduleRunKey = (scheduleId: string, slot: Date) => `schedule:${scheduleId}:${slot.toISOString()}`;
 export const scheduleIdOfRunKey = (key: string | null) => /^schedule:([0-9a-f-]{36}):/.exec(key ?? "")?.[1] ?? null;
 
-/**
- * A queued (`queue_one`) run is created pending and HELD: its `wake_at` is this far-future instant, so
- * no worker claims it. The scheduler releases it (wake_at = null + a work NOTIFY) once the schedule has
- * no other live run.
- */
-export const HELD_UNTIL = new Date("9999-01-01T00:00:00.000Z");
+// A queued (`queue_one`) run is created pending and held (flow_executions.held), so no worker claims
+// it. The scheduler releases it (ExecutionStore.releaseHeld) once the schedule has no other live run.
 
 export type LiveRun = { id: string; held: boolean };
 
 /** The schedule's runs that have not ended (pending, running, paused), held ones marked. */
 export async function liveRunsOf(db: DbOrTx, { workspaceId, flowId, scheduleId }: { workspaceId: string; flowId: string; scheduleId: string }): Promise<LiveRun[]> {
   const rows = await db
-    .select({ id: flowExecutions.id, status: flowExecutions.status, wakeAt: flowExecutions.wakeAt })
+    .select({ id: flowExecutions.id, held: flowExecutions.held })
     .from(flowExecutions)
     .where(
       and(
@@ -32,7 +28,7 @@ export async function liveRunsOf(db: DbOrTx, { workspaceId, flowId, scheduleId }
         sql`${flowExecutions.idempotencyKey} like ${`schedule:${scheduleId}:%`}`,
       ),
     );
-  return rows.map((r) => ({ id: r.id, held: r.status === "pending" && r.wakeAt !== null && r.wakeAt.getTime() >= HELD_UNTIL.getTime() }));
+  return rows;
 }
 
 /**
@@ -49,12 +45,12 @@ export async function releasableRuns(db: DbOrTx, limit: number) {
       and(
         eq(e.status, "pending"),
         eq(e.triggerType, "schedule"),
-        gte(e.wakeAt, HELD_UNTIL),
+        eq(e.held, true),
         sql`not exists (
           select 1 from flow_executions a
           where a.status in ('pending', 'running', 'paused') and a.workspace_id = ${e.workspaceId} and a.flow_id = ${e.flowId}
             and a.trigger_type = 'schedule' and a.idempotency_key like ${sameSchedule}
-            and (a.wake_at is null or a.wake_at < ${HELD_UNTIL.toISOString()}::timestamptz)
+            and not a.held
         )`,
       ),
     )

@@ -1,4 +1,4 @@
-import { and, asc, eq, flowExecutions, flows, gte, isNull, lte, scheduleSlots, schedules, sql, type DbOrTx, type ScheduleSlotOutcome } from "@weft/db";
+import { and, asc, eq, flows, isNull, lte, scheduleSlots, schedules, sql, type DbOrTx, type ScheduleSlotOutcome } from "@weft/db";
 import { cancelExecution, TransitionRefusedError } from "@weft/engine";
 import type { Deps } from "../../lib/context";
 import { AppError } from "../../lib/errors";
@@ -6,7 +6,7 @@ import { createRun } from "../executions/create-run";
 import { nextSlot } from "./cron";
 import { planSlots } from "./plan-slots";
 import { scheduleView, type ScheduleView } from "./schedule-view";
-import { HELD_UNTIL, liveRunsOf, releasableRuns, scheduleIdOfRunKey, scheduleRunKey } from "./scheduled-runs";
+import { liveRunsOf, releasableRuns, scheduleIdOfRunKey, scheduleRunKey } from "./scheduled-runs";
 
 export type SchedulerDeps = Pick<Deps, "db" | "executions" | "now">;
 
@@ -142,7 +142,7 @@ export function createScheduler(options: SchedulerOptions) {
           input: { ...extra, trigger },
           triggerType: "schedule",
           idempotencyKey: scheduleRunKey(s.id, slot),
-          wakeAt: outcome === "queued" ? HELD_UNTIL : null,
+          held: outcome === "queued",
         }),
       );
       await tx.update(scheduleSlots).set({ executionId: execution.id }).where(key);
@@ -254,17 +254,9 @@ export function createScheduler(options: SchedulerOptions) {
       }
       const live = await liveRunsOf(tx, { workspaceId: run.workspaceId, flowId: run.flowId, scheduleId });
       if (live.some((r) => !r.held)) return "waiting" as const;
-      const [row] = await tx
-        .update(flowExecutions)
-        .set({ wakeAt: null })
-        .where(and(eq(flowExecutions.id, run.id), eq(flowExecutions.status, "pending"), gte(flowExecutions.wakeAt, HELD_UNTIL)))
-        .returning({ id: flowExecutions.id });
-      return row ? ("released" as const) : ("gone" as const);
+      return (await deps.executions.releaseHeld(run.id, tx)) ? ("released" as const) : ("gone" as const);
     });
-    if (outcome === "released") {
-      await deps.executions.notifyWork(run.id);
-      return true;
-    }
+    if (outcome === "released") return true;
     if (outcome === "orphan") {
       // Its schedule was deleted and the delete could not cancel it: nothing would ever release it.
       try {

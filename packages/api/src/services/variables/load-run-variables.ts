@@ -10,6 +10,13 @@ export async function loadRunVariables(
     .select({ name: variables.name, secret: variables.secret, value: variables.value, valueCiphertext: variables.valueCiphertext })
     .from(variables)
     .where(eq(variables.workspaceId, workspaceId));
+  return runVariables(deps, rows);
+}
+
+export type VariableRow = { name: string; secret: boolean; value: string | null; valueCiphertext: string | null };
+
+/** The run variables of a workspace's variable rows (read by loadRunVariables, or with a webhook's lookup). */
+export function runVariables(deps: { secrets: SecretBox }, rows: readonly VariableRow[]): { env: Record<string, string>; secrets: string[] } {
   const env: Record<string, string> = {};
   const secrets: string[] = [];
   for (const row of rows) {

@@ -1,4 +1,4 @@
-import { and, desc, eq, webhookInvocations } from "@weft/db";
+import { and, desc, eq, flowExecutions, sql, webhookInvocations } from "@weft/db";
 import type { Actor, Deps } from "../../lib/context";
 import { afterCursor, encodeCursor, exactTime } from "../../lib/cursor";
 import { parseInput } from "../../lib/validation";
@@ -16,8 +16,10 @@ export async function listWebhookInvocations(deps: Deps, { actor, input }: { act
     .select({
       id: webhookInvocations.id,
       createdAt: webhookInvocations.createdAt,
-      statusCode: webhookInvocations.statusCode,
-      latencyMs: webhookInvocations.latencyMs,
+      // A sync call that waited for its run is written once, before it ran: its answer is the run's
+      // end (receive-webhook's respond: 200 completed, 500 failed or cancelled, 202 while running).
+      statusCode: sql<number>`case when ${webhookInvocations.awaitsRun} then case ${flowExecutions.status} when 'completed' then 200 when 'failed' then 500 when 'cancelled' then 500 else 202 end else ${webhookInvocations.statusCode} end`,
+      latencyMs: sql<number | null>`case when ${webhookInvocations.awaitsRun} then round(extract(epoch from (${flowExecutions.finishedAt} - ${webhookInvocations.createdAt})) * 1000)::integer else ${webhookInvocations.latencyMs} end`,
       requestBytes: webhookInvocations.requestBytes,
       executionId: webhookInvocations.executionId,
       idempotencyKey: webhookInvocations.idempotencyKey,
@@ -26,6 +28,7 @@ export async function listWebhookInvocations(deps: Deps, { actor, input }: { act
       createdAtExact: exactTime(webhookInvocations.createdAt),
     })
     .from(webhookInvocations)
+    .leftJoin(flowExecutions, eq(flowExecutions.id, webhookInvocations.executionId))
     .where(
       and(
         eq(webhookInvocations.workspaceId, actor.workspaceId),

@@ -1,10 +1,11 @@
 import { performance } from "node:perf_hooks";
 import { Webhook as StandardWebhook } from "standardwebhooks";
-import { and, eq, flows, hitRateLimit, isNull, webhookInvocations, webhooks, type Webhook } from "@weft/db";
+import { and, eq, flows, flowVersions, hitRateLimit, isNull, sql, variables, webhookInvocations, webhooks, type FlowExecution, type Webhook } from "@weft/db";
 import type { Deps } from "../../lib/context";
 import { AppError, errorBody } from "../../lib/errors";
 import { createRun } from "../executions/create-run";
 import { streamUrl } from "../executions/execution-access";
+import { runVariables, type VariableRow } from "../variables/load-run-variables";
 import { hashWebhookSecret, webhookSecretMatches } from "./secrets";
 import { waitForRun } from "./wait-for-run";
 
@@ -54,10 +55,21 @@ const fail = (error: AppError, headers?: Record<string, string>): WebhookRespons
 export async function receiveWebhook(deps: Deps, request: WebhookRequest): Promise<WebhookResponse> {
   const started = performance.now();
   const validId = UUID.test(request.flowId);
+  // The webhook, its flow, the flow's published graph and (for a run this process starts) the
+  // workspace's variables in one statement: createRun and the engine read none of them again.
+  const local = deps.engine !== undefined;
   const [row] = await deps.db
-    .select({ webhook: webhooks })
+    .select({
+      webhook: webhooks,
+      flow: flows,
+      version: { id: flowVersions.id, nodes: flowVersions.nodes, edges: flowVersions.edges },
+      variables: local
+        ? sql<VariableRow[]>`(select coalesce(json_agg(json_build_object('name', v.name, 'secret', v.secret, 'value', v.value, 'valueCiphertext', v.value_ciphertext)), '[]'::json) from ${variables} v where v.workspace_id = ${webhooks.workspaceId})`
+        : sql<null>`null`,
+    })
     .from(webhooks)
     .innerJoin(flows, and(eq(flows.id, webhooks.flowId), isNull(flows.deletedAt)))
+    .leftJoin(flowVersions, and(eq(flowVersions.flowId, flows.id), eq(flowVersions.version, flows.publishedVersion)))
     .where(eq(webhooks.flowId, validId ? request.flowId : "00000000-0000-0000-0000-000000000000"));
   const matches = webhookSecretMatches(row?.webhook.secretHash ?? NO_SECRET_HASH, request.secret);
   if (!row || !matches || !row.webhook.enabled) return notFoundResponse();
@@ -108,27 +120,31 @@ export async function receiveWebhook(deps: Deps, request: WebhookRequest): Promi
     if (problem) return log(fail(new AppError("UNAUTHORIZED", problem)));
   }
 
-  // Counted once the caller proved it may send (secret, and signature when required).
-  const limit = await hitRateLimit(deps.db, `webhook:${webhook.id}`, RATE_WINDOW_MS, deps.now());
-  if (limit.count > webhook.rateLimitPerMinute) {
+  // Counted once the caller proved it may send (secret, and signature when required). A request that
+  // will start a run is counted in the transaction that starts it (below); any other here.
+  const rateLimited = (limit: { count: number; resetAt: Date }) => {
+    if (limit.count <= webhook.rateLimitPerMinute) return null;
     const retryAfter = Math.max(1, Math.ceil((limit.resetAt.getTime() - deps.now().getTime()) / 1000));
-    return log(
-      fail(new AppError("TOO_MANY_REQUESTS", `This webhook accepts ${webhook.rateLimitPerMinute} requests per minute; retry in ${retryAfter} s`), {
-        "Retry-After": String(retryAfter),
-      }),
-    );
-  }
+    return fail(new AppError("TOO_MANY_REQUESTS", `This webhook accepts ${webhook.rateLimitPerMinute} requests per minute; retry in ${retryAfter} s`), {
+      "Retry-After": String(retryAfter),
+    });
+  };
 
   let body: unknown;
+  let refusal: WebhookResponse | null = null;
   try {
     body = parseBody(kind, text);
   } catch {
-    return log(fail(new AppError("BAD_REQUEST", "body: not valid JSON", { path: "body" })));
+    refusal = fail(new AppError("BAD_REQUEST", "body: not valid JSON", { path: "body" }));
   }
 
   const idempotencyKey = request.headers.get("webhook-id") ?? request.headers.get("idempotency-key");
-  if (idempotencyKey !== null && (idempotencyKey.length === 0 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY)) {
-    return log(fail(new AppError("BAD_REQUEST", `Idempotency key: 1 to ${MAX_IDEMPOTENCY_KEY} characters`, { path: "idempotency-key" })));
+  if (!refusal && idempotencyKey !== null && (idempotencyKey.length === 0 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY)) {
+    refusal = fail(new AppError("BAD_REQUEST", `Idempotency key: 1 to ${MAX_IDEMPOTENCY_KEY} characters`, { path: "idempotency-key" }));
+  }
+  if (refusal) {
+    const limited = rateLimited(await hitRateLimit(deps.db, `webhook:${webhook.id}`, RATE_WINDOW_MS, deps.now()));
+    return log(limited ?? refusal);
   }
 
   const trigger = {
@@ -140,27 +156,62 @@ export async function receiveWebhook(deps: Deps, request: WebhookRequest): Promi
     receivedAt: deps.now().toISOString(),
   };
 
-  // The invocation row claims the idempotency key; the run is created in the same transaction, so a
-  // key is never taken by a request that started nothing. A concurrent duplicate waits on the key's
-  // unique index until the first commits, then finds it.
-  let started_: { invocationId: string; executionId: string } | null;
+  // One transaction: the rate limit, the run and the invocation row, which claims the idempotency key
+  // (so a key is never taken by a request that started nothing; a concurrent duplicate waits on the
+  // key's unique index until the first commits, then finds it). When this process runs an engine, the
+  // run is created running with its lease (direct dispatch) and started once this commits.
+  const start = deps.engine?.lease() ?? null;
+  const sync = webhook.responseMode === "sync";
+  let started_: { invocationId: string; execution: FlowExecution } | null;
   try {
     started_ = await deps.db.transaction(async (tx) => {
+      const limited = rateLimited(await hitRateLimit(tx, `webhook:${webhook.id}`, RATE_WINDOW_MS, deps.now()));
+      if (limited) throw new Refused(limited);
+      const published = row.version?.id ? { graph: { nodes: row.version.nodes, edges: row.version.edges }, flowVersionId: row.version.id } : null;
+      const execution = await createRun(deps, {
+        workspaceId: webhook.workspaceId,
+        flowId: webhook.flowId,
+        input: webhookRunInput(body, trigger),
+        triggerType: "webhook",
+        inputAt: "body",
+        tx,
+        flow: row.flow,
+        published,
+        start,
+      });
       const [invocation] = await tx
         .insert(webhookInvocations)
-        .values({ workspaceId: webhook.workspaceId, webhookId: webhook.id, flowId: webhook.flowId, idempotencyKey, statusCode: 202, requestBytes: bytes })
+        .values({
+          workspaceId: webhook.workspaceId,
+          webhookId: webhook.id,
+          flowId: webhook.flowId,
+          idempotencyKey,
+          executionId: execution.id,
+          requestBytes: bytes,
+          // Written once: an async call is answered 202 right after this commits; a sync call's answer
+          // is its run's end (see WebhookInvocation.awaitsRun), written here only if it times out.
+          statusCode: 202,
+          latencyMs: sync ? null : Math.round(performance.now() - started),
+          awaitsRun: sync,
+        })
         .onConflictDoNothing()
         .returning({ id: webhookInvocations.id });
-      if (!invocation) return null;
-      const execution = await createRun(deps, { workspaceId: webhook.workspaceId, flowId: webhook.flowId, input: webhookRunInput(body, trigger), triggerType: "webhook", inputAt: "body", tx });
-      await tx.update(webhookInvocations).set({ executionId: execution.id }).where(eq(webhookInvocations.id, invocation.id));
-      return { invocationId: invocation.id, executionId: execution.id };
+      // A repeat: nothing of this request is kept (the rollback takes the run back).
+      if (!invocation) throw new Refused(null);
+      return { invocationId: invocation.id, execution };
     });
   } catch (error) {
-    // Logged without the key: a request that started nothing must not use it up.
-    if (error instanceof AppError) return log(fail(error));
-    throw error;
+    if (error instanceof Refused) {
+      if (error.response) return log(error.response);
+      started_ = null;
+    } else if (error instanceof AppError) {
+      // Logged without the key: a request that started nothing must not use it up.
+      return log(fail(error));
+    } else {
+      throw error;
+    }
   }
+  if (started_ && start) void deps.engine!.adopt(started_.execution, row.variables ? runVariables(deps, row.variables) : undefined);
 
   if (!started_) {
     const [first] = await deps.db
@@ -173,12 +224,22 @@ export async function receiveWebhook(deps: Deps, request: WebhookRequest): Promi
     return log(response, { executionId: first?.executionId ?? null, deduplicated: true });
   }
 
-  const response = await respond(deps, webhook, started_.executionId);
-  await deps.db
-    .update(webhookInvocations)
-    .set({ statusCode: response.status, latencyMs: Math.round(performance.now() - started) })
-    .where(eq(webhookInvocations.id, started_.invocationId));
+  const response = await respond(deps, webhook, started_.execution.id);
+  if (sync && response.status === 202) {
+    // The run outlived the sync timeout: the caller got 202, whatever the run does later.
+    await deps.db
+      .update(webhookInvocations)
+      .set({ statusCode: 202, latencyMs: Math.round(performance.now() - started), awaitsRun: false })
+      .where(eq(webhookInvocations.id, started_.invocationId));
+  }
   return response;
+}
+
+/** Leaves the start transaction without keeping anything: a refusal to answer, or (null) a repeated key. */
+class Refused extends Error {
+  constructor(readonly response: WebhookResponse | null) {
+    super("refused");
+  }
 }
 
 /** 202 with the ids; in sync mode, the run's output when it ends within the webhook's timeout. */

@@ -11,6 +11,17 @@ export type RunEnd = { status: string; output: unknown; error: unknown } | null;
  * so an end committed before that is not missed.
  */
 export async function waitForRun(deps: Deps, executionId: string, timeoutMs: number): Promise<RunEnd> {
+  const deadline = Date.now() + timeoutMs;
+  // Run by this process: its end is known here, as committed (nothing to read back). When it stops
+  // without ending (a pause, a lost lease), whoever runs it next ends it: wait through the database.
+  const local = deps.engine?.ended(executionId);
+  if (local) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const end = await Promise.race([local, new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)))]);
+    clearTimeout(timer);
+    if (end === "timeout") return null;
+    if (end) return end;
+  }
   const read = async (): Promise<RunEnd> => {
     const [row] = await deps.db
       .select({ status: flowExecutions.status, output: flowExecutions.output, error: flowExecutions.error })
@@ -24,7 +35,6 @@ export async function waitForRun(deps: Deps, executionId: string, timeoutMs: num
     pending = true;
     wake();
   });
-  const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
       if (pending) {

@@ -1,0 +1,1 @@
+ALTER TABLE "webhook_invocations" ADD COLUMN "awaits_run" boolean DEFAULT false NOT NULL;
