@@ -1,13 +1,14 @@
 import type { BlockExecution, FlowExecution } from "@weft/db";
+import { retryChoice } from "../core/retry";
+import { planScope, type ScopeGraph } from "../core/scope";
 import { isTerminal, type ExecutionStatus } from "../core/status";
 import { transition, type ExecutionCommand, type ExecutionError } from "../core/transition";
 import { LeaseLostError } from "../store/errors";
 import type { BlockUpsert, EventInput, ExecutionStore } from "../store/execution-store";
 import { CommitQueue, StoreFailure, type CommitRange, type CommitRequest } from "./commit-queue";
 import { BlockError, describeError, type BlockExecutor, type BlockMetrics, type TemplateScope } from "./block";
-import { BODY_HANDLE, indexGraph, type GraphIndex, type GraphNode } from "./graph";
+import { indexGraph, type GraphIndex, type GraphNode } from "./graph";
 import { createMasker, maskCommit, type Masker, type RunVariables } from "./mask";
-import { backoffDelay } from "./retry";
 
 /** How a run ended (its committed, masked output and error). */
 export type RunEnd = { status: ExecutionStatus; output: unknown; error: unknown };
@@ -87,6 +88,7 @@ const sleep = (ms: number, signal: AbortSignal) =>
  */
 export class ExecutionRunner {
   private readonly graph: GraphIndex;
+  private readonly scopeGraph: ScopeGraph;
   private readonly invalid: ExecutionError | null = null;
   private readonly runs = new Map<string, RunState>();
   private readonly abort = new AbortController();
@@ -114,6 +116,7 @@ export class ExecutionRunner {
       };
     }
     this.graph = graph ?? EMPTY_GRAPH;
+    this.scopeGraph = { ...this.graph, typeOf: (id) => this.node(id).type };
     this.status = execution.status;
     this.commits = new CommitQueue({
       write: (input) =>
@@ -214,7 +217,16 @@ export class ExecutionRunner {
         if (this.stopReason) throw this.stopReason;
         throw new Stop("approval");
       }
-      const { ready, skip } = this.plan(scopeNodes, loopId, iteration, entry, inFlight);
+      const { ready, skip } = planScope({
+        graph: this.scopeGraph,
+        nodeIds: scopeNodes,
+        loopId,
+        iteration,
+        entry,
+        runInput: this.execution.input,
+        state: (nodeId, at) => this.runs.get(keyOf(nodeId, at)),
+        inFlight: (nodeId) => inFlight.has(keyOf(nodeId, iteration)),
+      });
       if (skip.length > 0) {
         await this.commit({
           events: skip.map((s) => ({ type: "node_skipped", nodeId: s.nodeId, ...(iteration ? { iteration } : {}), reason: s.reason })),
@@ -245,55 +257,6 @@ export class ExecutionRunner {
     return Object.fromEntries(exits.map((id) => [id, this.runs.get(keyOf(id, iteration))?.output]));
   }
 
-  /** Which nodes of the scope can start now, and which can never run (skipped). Pure over `runs`. */
-  private plan(scopeNodes: string[], loopId: string | null, iteration: string, entry: unknown, inFlight: Map<string, Promise<void>>) {
-    const ready: Array<{ nodeId: string; input: unknown }> = [];
-    const skip: Array<{ nodeId: string; reason: string }> = [];
-    for (const nodeId of scopeNodes) {
-      const key = keyOf(nodeId, iteration);
-      const run = this.runs.get(key);
-      if (inFlight.has(key) || (run && run.status !== "pending" && run.status !== "running")) continue;
-      const incoming = this.graph.incoming(nodeId);
-      if (incoming.length === 0) {
-        ready.push({ nodeId, input: nodeId === this.graph.sourceId ? this.execution.input : entry });
-        continue;
-      }
-      const live: Array<{ from: string; value: unknown }> = [];
-      let pending = 0;
-      for (const edge of incoming) {
-        if (edge.source === loopId && edge.sourceHandle === BODY_HANDLE) {
-          live.push({ from: edge.source, value: entry });
-          continue;
-        }
-        const parent = this.runs.get(keyOf(edge.source, this.iterationOf(edge.source, iteration)));
-        if (!parent || parent.status === "pending" || parent.status === "running") pending++;
-        else if (parent.status === "completed") {
-          const chosen = this.node(edge.source).type === "router" ? (parent.output as { handle?: string } | null)?.handle : undefined;
-          if (chosen === undefined || chosen === edge.sourceHandle) live.push({ from: edge.source, value: parent.output });
-        }
-      }
-      const mode = this.graph.joinMode(nodeId);
-      const canStart = mode === "all" ? pending === 0 && live.length > 0 : live.length > 0;
-      if (canStart) {
-        const inputs = mode === "first" ? live.slice(0, 1) : live;
-        const input = incoming.length === 1 || inputs.length === 1 && mode === "first"
-          ? inputs[0]!.value
-          : Object.fromEntries(inputs.map((l) => [l.from, l.value]));
-        ready.push({ nodeId, input });
-      } else if (pending === 0) {
-        skip.push({ nodeId, reason: "no branch leads here" });
-      }
-    }
-    return { ready, skip };
-  }
-
-  /** The iteration path of a node seen from inside `iteration` (outer nodes live in a prefix). */
-  private iterationOf(nodeId: string, iteration: string): string {
-    let depth = 0;
-    for (let loop = this.graph.loopOf(nodeId); loop; loop = this.graph.loopOf(loop)) depth++;
-    return iteration ? iteration.split(".").slice(0, depth).join(".") : "";
-  }
-
   private node(id: string): GraphNode {
     const node = this.graph.nodes.get(id);
     if (!node) throw new Error(`unknown node ${id}`);
@@ -305,7 +268,6 @@ export class ExecutionRunner {
   private async runNode(node: GraphNode, iteration: string, input: unknown): Promise<void> {
     const key = keyOf(node.id, iteration);
     const previous = this.runs.get(key);
-    const maxAttempts = Math.max(1, node.retry?.maxAttempts ?? 1);
     const at = iteration ? { iteration } : {};
     let attempt = (previous?.attempt ?? 0) + 1;
     const startedAt = this.now();
@@ -390,10 +352,11 @@ export class ExecutionRunner {
         if (error instanceof Stop || this.stopReason || error instanceof LeaseLostError) throw this.stopReason ?? error;
         if (error instanceof NodeFailed || error instanceof StoreFailure) throw error;
         const described = describeError(error);
-        if (described.retryable && attempt < maxAttempts) {
-          const delayMs = Math.max(backoffDelay(attempt, node.retry), described.retryAfterMs ?? 0);
+        const choice = retryChoice(described, attempt, node.retry, Math.random());
+        if (choice.retry) {
+          const { delayMs, nextAttempt } = choice;
           await this.commit({
-            events: withStart([{ type: "node_retry", nodeId: node.id, ...at, attempt, nextAttempt: attempt + 1, delayMs, error: { code: described.code, message: described.message } }]),
+            events: withStart([{ type: "node_retry", nodeId: node.id, ...at, attempt, nextAttempt, delayMs, error: { code: described.code, message: described.message } }]),
             blocks: [{ ...startBlock, error: { code: described.code, message: described.message } }],
           });
           await sleep(delayMs, this.abort.signal).catch(() => undefined);
