@@ -1,9 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
-import { createFlow, edge, execute, node, ownerWithWorkspace, snapshot } from "./support";
-
-// Setup runs real flows on a shared, loaded machine: three minutes per test, as the builder specs.
-test.describe.configure({ timeout: 180_000 });
+import { createFlow, edge, execute, node, signedInOwner, snapshot } from "./support";
 
 // Issue 12's accessibility bar: axe finds no serious or critical violation on the flows list, an
 // execution page, the executions list and settings. Also: /favicon.ico is served, and the Blocks
@@ -18,14 +15,13 @@ async function expectNoSeriousViolations(page: Page, testInfo: TestInfo, name: s
 }
 
 test("flows, an execution, executions and settings have no serious or critical axe violations", async ({ page, playwright, baseURL }, testInfo) => {
-  const { api, workspaceId } = await ownerWithWorkspace(playwright, baseURL, "Alex Axe");
+  const { api, workspaceId } = await signedInOwner(page, playwright, baseURL, "Alex Axe");
   const failing = {
     nodes: [node("in", "source"), node("boom", "function", { code: "throw new Error('axe check')" }), node("out", "sink")],
     edges: [edge("in", "boom"), edge("boom", "out")],
   };
   const flowId = await createFlow(api, workspaceId, "Axe flow", failing);
   const executionId = await execute(api, workspaceId, flowId, {});
-  await page.context().addCookies((await api.storageState()).cookies);
 
   await page.goto(`/w/${workspaceId}/flows`);
   await expect(page.getByRole("heading", { name: "Flows" })).toBeVisible();

@@ -1,6 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page, type TestInfo } from "@playwright/test";
-import { createFlow, edge, node, ownerWithWorkspace, snapshot } from "./support";
+import { expect, test } from "@playwright/test";
+import { canvasNode, inspector, liveNode, openBuilder, palette as blocksPalette, saveStatus, shot } from "./builder";
+import { at, createFlow, edge, execution, inWorkspace, node, signedInOwner, snapshot, storedFlow } from "./support";
 
 // The builder at n8n level (issue 12, builder half): a full-bleed canvas with a right-hand inspector,
 // a searchable palette, "+" on outputs and quick add, node menus, an editable title, a problems
@@ -8,24 +9,7 @@ import { createFlow, edge, node, ownerWithWorkspace, snapshot } from "./support"
 // with the last input remembered, the Output tab of a node during and after a run, and trigger
 // badges on the Start block. Each with screenshots; axe on the builder.
 
-// Several steps each: on a loaded 2-core machine the default 30 s is too short for a whole scenario.
-test.describe.configure({ timeout: 180_000 });
-
-const at = (x: number, y: number) => ({ x, y });
-const canvasNode = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
-const inspector = (page: Page) => page.getByRole("complementary", { name: "Inspector" });
-const saveStatus = (page: Page) => page.getByRole("status", { name: "Save status" });
-
-async function shot(page: Page, testInfo: TestInfo, name: string) {
-  const file = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path: file });
-  await testInfo.attach(name, { path: file, contentType: "image/png" });
-}
-
-async function openBuilder(page: Page, workspaceId: string, flowId: string, nodes: number) {
-  await page.goto(`/w/${workspaceId}/flows/${flowId}`);
-  await expect(page.locator(".react-flow__node")).toHaveCount(nodes);
-}
+test.use({ viewport: { width: 1440, height: 900 } });
 
 const doubler = (code = "return { n: input.n * 2 };") => ({
   nodes: [
@@ -36,17 +20,10 @@ const doubler = (code = "return { n: input.n * 2 };") => ({
   edges: [edge("in", "calc"), edge("calc", "out")],
 });
 
-async function stored(page: Page, workspaceId: string, flowId: string) {
-  const response = await page.context().request.get(`/api/v1/flows/${flowId}`, { headers: { "x-weft-workspace": workspaceId } });
-  return ((await response.json()) as { flow: { name: string; nodes: { id: string; type: string; position: { x: number; y: number } }[]; edges: { source: string; target: string; sourceHandle?: string | null }[] } }).flow;
-}
-
 test("full-bleed layout: the canvas is >= 1,100 px at 1440x900 and >= 600 px at 1024 with the inspector closed; the inspector opens on a block", async ({ page, playwright, baseURL }, testInfo) => {
-  const { api, workspaceId } = await ownerWithWorkspace(playwright, baseURL, "Lena Layout");
+  const { api, workspaceId } = await signedInOwner(page, playwright, baseURL, "Lena Layout");
   const flowId = await createFlow(api, workspaceId, "Layout", doubler());
-  await page.context().addCookies((await api.storageState()).cookies);
 
-  await page.setViewportSize({ width: 1440, height: 900 });
   await openBuilder(page, workspaceId, flowId, 3);
   const canvas = page.getByTestId("canvas");
   await expect(page.getByTestId("inspector")).toHaveCount(0);
@@ -91,14 +68,12 @@ test("full-bleed layout: the canvas is >= 1,100 px at 1440x900 and >= 600 px at 
 });
 
 test("palette search, '+' on an output, quick add with '/', node menu and toolbar: blocks are added connected and never overlap", async ({ page, playwright, baseURL }, testInfo) => {
-  const { api, workspaceId } = await ownerWithWorkspace(playwright, baseURL, "Paul Palette");
+  const { api, workspaceId } = await signedInOwner(page, playwright, baseURL, "Paul Palette");
   const flowId = await createFlow(api, workspaceId, "Palette", doubler());
-  await page.context().addCookies((await api.storageState()).cookies);
-  await page.setViewportSize({ width: 1440, height: 900 });
   await openBuilder(page, workspaceId, flowId, 3);
 
   // The palette: categories, descriptions, no Start or End; search filters.
-  const palette = page.getByRole("navigation", { name: "Blocks" });
+  const palette = blocksPalette(page);
   await expect(palette.getByRole("heading", { name: "Logic" })).toBeVisible();
   await expect(palette.getByRole("button", { name: /^Start/ })).toHaveCount(0);
   await expect(palette.getByRole("button", { name: /^End/ })).toHaveCount(0);
@@ -118,7 +93,7 @@ test("palette search, '+' on an output, quick add with '/', node menu and toolba
   await quick.getByRole("combobox", { name: "Search blocks" }).press("Enter");
   await expect(canvasNode(page, "delay_1")).toBeVisible();
   await expect(saveStatus(page)).toHaveText("Saved");
-  let flow = await stored(page, workspaceId, flowId);
+  let flow = await storedFlow(api, workspaceId, flowId);
   expect(flow.edges.map((e) => [e.source, e.target])).toContainEqual(["calc", "delay_1"]);
   const overlaps = (a: { x: number; y: number }, b: { x: number; y: number }) => Math.abs(a.x - b.x) < 224 && Math.abs(a.y - b.y) < 96;
   const positions = flow.nodes.map((n) => n.position);
@@ -160,25 +135,23 @@ test("palette search, '+' on an output, quick add with '/', node menu and toolba
   await expect(canvasNode(page, "approval_2")).toHaveCount(0);
 
   await expect(saveStatus(page)).toHaveText("Saved");
-  flow = await stored(page, workspaceId, flowId);
+  flow = await storedFlow(api, workspaceId, flowId);
   expect(flow.nodes.map((n) => n.id).sort()).toEqual(["approval_1", "calc", "delay_1", "http_1", "in", "out"]);
   await api.dispose();
 });
 
 test("the flow title is editable and saved; Validate lists problems by block label over the canvas, and a click selects the block and focuses its field", async ({ page, playwright, baseURL }, testInfo) => {
-  const { api, workspaceId } = await ownerWithWorkspace(playwright, baseURL, "Vic Validate");
+  const { api, workspaceId } = await signedInOwner(page, playwright, baseURL, "Vic Validate");
   const broken = doubler();
-  broken.nodes[1] = { ...node("calc", "function", { code: "" }, at(320, 0)), data: { label: "Double it", config: { code: "" } } } as never;
+  broken.nodes[1] = node("calc", "function", { code: "" }, at(320, 0), { label: "Double it" });
   const flowId = await createFlow(api, workspaceId, "Untitled flow", broken);
-  await page.context().addCookies((await api.storageState()).cookies);
-  await page.setViewportSize({ width: 1440, height: 900 });
   await openBuilder(page, workspaceId, flowId, 3);
 
   const title = page.getByLabel("Flow name");
   await title.fill("Doubler");
   await title.press("Enter");
   await expect(saveStatus(page)).toHaveText("Saved");
-  expect((await stored(page, workspaceId, flowId)).name).toBe("Doubler");
+  expect((await storedFlow(api, workspaceId, flowId)).name).toBe("Doubler");
 
   const before = (await page.getByTestId("canvas").boundingBox())!;
   await page.getByRole("button", { name: "Validate" }).click();
@@ -201,21 +174,16 @@ test("the flow title is editable and saved; Validate lists problems by block lab
 });
 
 test("after Publish, the builder's Run runs the draft and says so; the input is remembered; the Output tab shows a node's input, output and timing", async ({ page, playwright, baseURL }, testInfo) => {
-  const { api, workspaceId } = await ownerWithWorkspace(playwright, baseURL, "Dora Draft");
+  const { api, workspaceId } = await signedInOwner(page, playwright, baseURL, "Dora Draft");
   const flowId = await createFlow(api, workspaceId, "Doubler", doubler());
-  await page.context().addCookies((await api.storageState()).cookies);
-  const headers = { "x-weft-workspace": workspaceId };
+  const headers = inWorkspace(workspaceId);
   const published = await api.post(`/api/v1/flows/${flowId}/publish`, { headers, data: {} });
   expect(published.status(), await published.text()).toBeLessThan(300);
   // The draft changes after the publish: x3 instead of x2.
-  const current = await stored(page, workspaceId, flowId);
-  const put = await api.put(`/api/v1/flows/${flowId}`, {
-    headers,
-    data: { version: ((await (await api.get(`/api/v1/flows/${flowId}`, { headers })).json()) as { flow: { version: number } }).flow.version, ...doubler("return { n: input.n * 3 };"), name: current.name },
-  });
+  const current = await storedFlow(api, workspaceId, flowId);
+  const put = await api.put(`/api/v1/flows/${flowId}`, { headers, data: { version: current.version, ...doubler("return { n: input.n * 3 };"), name: current.name } });
   expect(put.status(), await put.text()).toBe(200);
 
-  await page.setViewportSize({ width: 1440, height: 900 });
   await openBuilder(page, workspaceId, flowId, 3);
   await page.getByRole("button", { name: "Run draft", exact: true }).click();
   const dialog = page.getByRole("dialog", { name: "Run the draft" });
@@ -228,7 +196,7 @@ test("after Publish, the builder's Run runs the draft and says so; the input is 
   const live = page.getByTestId("builder-live");
   await expect(live.getByTestId("live-status")).toHaveAttribute("data-status", "completed", { timeout: 20_000 });
   // Clicking a node of the live view opens its Output tab.
-  await page.locator('[data-testid="live-node"][data-node-id="calc"]').click();
+  await liveNode(page, "calc").click();
   await expect(inspector(page).getByRole("tab", { name: "Output" })).toHaveAttribute("aria-selected", "true");
   await expect(inspector(page).getByTestId("output-output")).toContainText('"n": 21');
   await expect(inspector(page).getByTestId("output-input")).toContainText('"n": 7');
@@ -238,15 +206,7 @@ test("after Publish, the builder's Run runs the draft and says so; the input is 
   // The API (and triggers) still run the published version: x2.
   const viaApi = await api.post(`/api/v1/flows/${flowId}/execute`, { headers, data: { input: { n: 7 } } });
   const { executionId } = (await viaApi.json()) as { executionId: string };
-  await expect
-    .poll(
-      async () => {
-        const body = (await (await api.get(`/api/v1/executions/${executionId}`, { headers })).json()) as { execution?: { output?: unknown }; output?: unknown };
-        return (body.execution ?? body).output;
-      },
-      { timeout: 20_000 },
-    )
-    .toEqual({ n: 14 });
+  await expect.poll(async () => (await execution(api, workspaceId, executionId)).output, { timeout: 20_000 }).toEqual({ n: 14 });
 
   // Back to editing: the Output tab keeps the last run; the dialog remembers the input.
   await live.getByRole("button", { name: "Back to editing" }).click();
@@ -261,17 +221,15 @@ test("after Publish, the builder's Run runs the draft and says so; the input is 
 });
 
 test("a failed node's Output tab shows the error code and a hint", async ({ page, playwright, baseURL }, testInfo) => {
-  const { api, workspaceId } = await ownerWithWorkspace(playwright, baseURL, "Fay Failure");
+  const { api, workspaceId } = await signedInOwner(page, playwright, baseURL, "Fay Failure");
   const flowId = await createFlow(api, workspaceId, "Boom", {
     nodes: [node("in", "source", {}, at(0, 0)), node("boom", "function", { code: "throw new Error('bad input from e2e');" }, at(320, 0)), node("out", "sink", {}, at(640, 0))],
     edges: [edge("in", "boom"), edge("boom", "out")],
   });
-  await page.context().addCookies((await api.storageState()).cookies);
-  await page.setViewportSize({ width: 1440, height: 900 });
   await openBuilder(page, workspaceId, flowId, 3);
   await page.getByRole("button", { name: "Run draft", exact: true }).click();
   await page.getByRole("dialog", { name: "Run the draft" }).getByRole("button", { name: "Start run" }).click();
-  const boom = page.locator('[data-testid="live-node"][data-node-id="boom"]');
+  const boom = liveNode(page, "boom");
   await expect(boom).toHaveAttribute("data-status", "failed", { timeout: 20_000 });
   // Keyboard: focus the node and press Enter.
   await boom.locator("xpath=..").focus();
@@ -285,16 +243,14 @@ test("a failed node's Output tab shows the error code and a hint", async ({ page
 });
 
 test("the Start block shows trigger badges (webhook on, 1 schedule) that open the triggers sheet; axe finds nothing serious on the builder", async ({ page, playwright, baseURL }, testInfo) => {
-  const { api, workspaceId } = await ownerWithWorkspace(playwright, baseURL, "Tia Triggers");
+  const { api, workspaceId } = await signedInOwner(page, playwright, baseURL, "Tia Triggers");
   const flowId = await createFlow(api, workspaceId, "Triggered", doubler());
-  await page.context().addCookies((await api.storageState()).cookies);
-  const headers = { "x-weft-workspace": workspaceId };
+  const headers = inWorkspace(workspaceId);
   const hook = await api.post(`/api/v1/flows/${flowId}/webhook`, { headers, data: {} });
   expect(hook.status(), await hook.text()).toBeLessThan(300);
   const schedule = await api.post(`/api/v1/flows/${flowId}/schedules`, { headers, data: { cron: "0 9 * * 1", timezone: "UTC", input: { n: 1 } } });
   expect(schedule.status(), await schedule.text()).toBeLessThan(300);
 
-  await page.setViewportSize({ width: 1440, height: 900 });
   await openBuilder(page, workspaceId, flowId, 3);
   await expect(page.getByTestId("badge-webhook")).toHaveText("Webhook on");
   await expect(page.getByTestId("badge-schedules")).toHaveText("1 schedule");

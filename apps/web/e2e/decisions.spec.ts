@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { createFlow, edge, execute, node, ownerWithWorkspace, snapshot } from "./support";
+import { createFlow, edge, execute, inWorkspace, node, signedInOwner, snapshot, waitForStatus } from "./support";
 
 // Decisions, feedback, patterns and analytics in the browser: feedback from the timeline and from the
 // keyboard-driven queue, accuracy moving on the analytics page, a suggestion accepted and evaluated,
@@ -18,24 +18,17 @@ const failingGraph = {
   edges: [edge("in", "charge"), edge("charge", "out")],
 };
 
-async function settled(api: APIRequestContext, workspaceId: string, executionId: string) {
-  await expect
-    .poll(async () => ((await (await api.get(`/api/v1/executions/${executionId}`, { headers: { "x-weft-workspace": workspaceId } })).json()) as { status: string }).status, { timeout: 20_000 })
-    .toMatch(/completed|failed/);
-}
 async function decisionsOf(api: APIRequestContext, workspaceId: string, flowId: string) {
-  const answer = await api.get(`/api/v1/decisions?flowId=${flowId}&feedback=none`, { headers: { "x-weft-workspace": workspaceId } });
+  const answer = await api.get(`/api/v1/decisions?flowId=${flowId}&feedback=none`, { headers: inWorkspace(workspaceId) });
   return ((await answer.json()) as { items: Array<{ id: string; executionId: string }> }).items;
 }
 
 test("feedback from the timeline and the queue moves the accuracy chart; a suggestion becomes an evaluated pattern", async ({ page, playwright, baseURL }, testInfo) => {
-  test.setTimeout(180_000);
-  const { api, workspaceId } = await ownerWithWorkspace(playwright, baseURL, "Dee Decider");
+  const { api, workspaceId } = await signedInOwner(page, playwright, baseURL, "Dee Decider");
   const flowId = await createFlow(api, workspaceId, "Regions", regionGraph);
   const runs = [];
   for (const country of ["US", "US", "FR"]) runs.push(await execute(api, workspaceId, flowId, { country, vip: true }));
-  for (const id of runs) await settled(api, workspaceId, id);
-  await page.context().addCookies((await api.storageState()).cookies);
+  for (const id of runs) await waitForStatus(api, workspaceId, id);
 
   // Timeline: the router step has a feedback control.
   await page.goto(`/w/${workspaceId}/executions/${runs[0]}`);
@@ -72,10 +65,10 @@ test("feedback from the timeline and the queue moves the accuracy chart; a sugge
   await snapshot(page, testInfo, "analytics");
 
   // Two more incorrect US decisions tagged alike make a suggestion.
-  for (const country of ["US", "US"]) await settled(api, workspaceId, await execute(api, workspaceId, flowId, { country, vip: true }));
+  for (const country of ["US", "US"]) await waitForStatus(api, workspaceId, await execute(api, workspaceId, flowId, { country, vip: true }));
   const open = await decisionsOf(api, workspaceId, flowId);
   for (const d of open.slice(0, 2)) {
-    const put = await api.put(`/api/v1/decisions/${d.id}/feedback`, { headers: { "x-weft-workspace": workspaceId }, data: { verdict: "incorrect", categories: ["wrong-region"], correctedOutput: "eu" } });
+    const put = await api.put(`/api/v1/decisions/${d.id}/feedback`, { headers: inWorkspace(workspaceId), data: { verdict: "incorrect", categories: ["wrong-region"], correctedOutput: "eu" } });
     expect(put.status(), await put.text()).toBe(200);
   }
   await page.goto(`/w/${workspaceId}/patterns`);
@@ -90,14 +83,12 @@ test("feedback from the timeline and the queue moves the accuracy chart; a sugge
 });
 
 test("a failure group on the analytics page links to its sample runs", async ({ page, playwright, baseURL }, testInfo) => {
-  test.setTimeout(120_000);
-  const { api, workspaceId } = await ownerWithWorkspace(playwright, baseURL, "Fay Failure");
+  const { api, workspaceId } = await signedInOwner(page, playwright, baseURL, "Fay Failure");
   const flowId = await createFlow(api, workspaceId, "Payments", failingGraph);
   const first = await execute(api, workspaceId, flowId, { card: 4242 });
   const second = await execute(api, workspaceId, flowId, { card: 1111 });
-  await settled(api, workspaceId, first);
-  await settled(api, workspaceId, second);
-  await page.context().addCookies((await api.storageState()).cookies);
+  await waitForStatus(api, workspaceId, first);
+  await waitForStatus(api, workspaceId, second);
   await page.goto(`/w/${workspaceId}/analytics`);
   const group = page.getByTestId("failure-group");
   await expect(group).toHaveCount(1);

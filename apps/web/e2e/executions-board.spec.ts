@@ -1,35 +1,24 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { PASSWORD, createFlow, execute, snapshot } from "./support";
-
-test.describe.configure({ timeout: 180_000 });
+import { at, createFlow, edge, execute, inWorkspace, node, signedInOwner, snapshot, waitForStatus } from "./support";
 
 // The executions list's filters, search and board: runs of several flows (completed, failed, one
 // still running), narrowed by status, flow, search and dates with the state in the URL; the board
 // with a column per status and, for flows whose nodes carry a phase, a column per phase; a running
 // card that moves to its final column by itself.
 
-type GraphNode = { id: string; type: string; position: { x: number; y: number }; data: Record<string, unknown> };
-const node = (id: string, type: string, config: Record<string, unknown> = {}, phase?: string): GraphNode => ({
-  id,
-  type,
-  position: { x: 0, y: 0 },
-  data: { config, ...(phase ? { phase } : {}) },
-});
-const edge = (source: string, target: string) => ({ id: `${source}->${target}`, source, target });
-const chain = (...nodes: GraphNode[]) => ({ nodes, edges: nodes.slice(1).map((n, i) => edge(nodes[i]!.id, n.id)) });
+/** The nodes one after the other. */
+const chain = (...nodes: ReturnType<typeof node>[]) => ({ nodes, edges: nodes.slice(1).map((n, i) => edge(nodes[i]!.id, n.id)) });
+const phased = (id: string, type: string, config: Record<string, unknown>, phase: string) => node(id, type, config, at(0, 0), { phase });
 
 const okGraph = chain(node("in", "source"), node("calc", "function", { code: "return { doubled: (input.n ?? 1) * 2 };" }), node("out", "sink"));
 const failingGraph = chain(node("in", "source"), node("boom", "function", { code: "throw new Error('import failed')" }), node("out", "sink"));
 /** Intake -> Review (a delay of `ms`) -> Ship. */
 const phasedGraph = (ms: number) =>
-  chain(node("in", "source", {}, "Intake"), node("wait", "delay", { ms }, "Review"), node("out", "sink", {}, "Ship"));
+  chain(phased("in", "source", {}, "Intake"), phased("wait", "delay", { ms }, "Review"), phased("out", "sink", {}, "Ship"));
 
-async function run(api: APIRequestContext, workspaceId: string, flowId: string, until: string[]) {
-  const headers = { "x-weft-workspace": workspaceId };
+async function run(api: APIRequestContext, workspaceId: string, flowId: string, until: string) {
   const executionId = await execute(api, workspaceId, flowId, {});
-  await expect
-    .poll(async () => ((await (await api.get(`/api/v1/executions/${executionId}`, { headers })).json()) as { status: string }).status, { timeout: 15_000 })
-    .toMatch(new RegExp(`^(${until.join("|")})$`));
+  await waitForStatus(api, workspaceId, executionId, until);
   return executionId;
 }
 
@@ -39,29 +28,23 @@ const columnKeys = (page: Page) => page.getByTestId("board-column").evaluateAll(
 const cards = (page: Page, key: string) => column(page, key).getByTestId("execution-card");
 
 test("filters, search and the board (by status, by phase) with the state in the URL", async ({ page, playwright, baseURL }, testInfo) => {
-  const api = await playwright.request.newContext({ baseURL });
-  const email = `board-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-  expect((await api.post("/api/auth/sign-up", { data: { name: "Bo Board", email, password: PASSWORD } })).status()).toBe(201);
-  const created = await api.post("/api/v1/workspaces", { data: { name: "Board runs" } });
-  expect(created.status(), await created.text()).toBe(201);
-  const workspaceId = ((await created.json()) as { workspace: { id: string } }).workspace.id;
+  const { api, workspaceId } = await signedInOwner(page, playwright, baseURL, "Bo Board");
 
   const reports = await createFlow(api, workspaceId, "Alpha reports", okGraph);
   const imports = await createFlow(api, workspaceId, "Beta imports", failingGraph);
   const pipeline = await createFlow(api, workspaceId, "Gamma pipeline", phasedGraph(0));
   const review = await createFlow(api, workspaceId, "Delta review", phasedGraph(60_000));
-  const [alpha1, alpha2] = [await run(api, workspaceId, reports, ["completed"]), await run(api, workspaceId, reports, ["completed"])];
-  const beta = await run(api, workspaceId, imports, ["failed"]);
-  const gamma = await run(api, workspaceId, pipeline, ["completed"]);
-  const delta = await run(api, workspaceId, review, ["running"]);
+  const [alpha1, alpha2] = [await run(api, workspaceId, reports, "completed"), await run(api, workspaceId, reports, "completed")];
+  const beta = await run(api, workspaceId, imports, "failed");
+  const gamma = await run(api, workspaceId, pipeline, "completed");
+  const delta = await run(api, workspaceId, review, "running");
   // The running run has reached its delay node.
   await expect
     .poll(async () => {
-      const detail = await api.get(`/api/v1/executions/${delta}`, { headers: { "x-weft-workspace": workspaceId } });
+      const detail = await api.get(`/api/v1/executions/${delta}`, { headers: inWorkspace(workspaceId) });
       return ((await detail.json()) as { blocks: Array<{ nodeId: string; status: string }> }).blocks.find((b) => b.nodeId === "wait")?.status;
     })
     .toBe("running");
-  await page.context().addCookies((await api.storageState()).cookies);
 
   await page.goto(`/w/${workspaceId}/executions`);
   await expect(rows(page)).toHaveCount(5);
@@ -155,7 +138,7 @@ test("filters, search and the board (by status, by phase) with the state in the 
   // Live: the running run is cancelled elsewhere; its card moves to Cancelled by itself.
   await page.getByLabel("Group by").selectOption("status");
   await expect(cards(page, "running")).toHaveCount(1);
-  const cancelled = await api.post(`/api/v1/executions/${delta}/cancel`, { headers: { "x-weft-workspace": workspaceId } });
+  const cancelled = await api.post(`/api/v1/executions/${delta}/cancel`, { headers: inWorkspace(workspaceId) });
   expect(cancelled.status(), await cancelled.text()).toBe(200);
   await expect(cards(page, "cancelled")).toHaveCount(1);
   await expect(cards(page, "cancelled").first()).toHaveAttribute("data-execution-id", delta);

@@ -1,8 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { createFlow, edge, execute, node, ownerWithWorkspace, snapshot } from "./support";
-
-// Setup runs real flows on a shared, loaded machine: three minutes per test, as the builder specs.
-test.describe.configure({ timeout: 180_000 });
+import { createFlow, edge, execute, inWorkspace, node, signedInOwner, snapshot, waitForStatus } from "./support";
 
 // Issue 12, problem 11: the executions list's compact filter bar (the date range on one line), an
 // error snippet per failed run, columns that fit at 1024 px, and bulk retry / cancel / delete with a
@@ -18,19 +15,17 @@ const slowGraph = { nodes: [node("in", "source"), node("wait", "delay", { ms: 12
 test.use({ viewport: { width: 1024, height: 800 } });
 
 test("bulk actions with confirmation, error snippets, a one-line date filter and columns that fit at 1024 px", async ({ page, playwright, baseURL }, testInfo) => {
-  const { api, workspaceId } = await ownerWithWorkspace(playwright, baseURL, "Bea Bulk");
-  const headers = { "x-weft-workspace": workspaceId };
+  const { api, workspaceId } = await signedInOwner(page, playwright, baseURL, "Bea Bulk");
+  const headers = inWorkspace(workspaceId);
   const ok = await createFlow(api, workspaceId, "Nightly export", okGraph);
   const failing = await createFlow(api, workspaceId, "Ledger sync", failingGraph);
   const slow = await createFlow(api, workspaceId, "Long wait", slowGraph);
   const done = await execute(api, workspaceId, ok, {});
   const failed = await execute(api, workspaceId, failing, {});
   const running = await execute(api, workspaceId, slow, {});
-  const statusOf = async (id: string) => ((await (await api.get(`/api/v1/executions/${id}`, { headers })).json()) as { status: string }).status;
-  await expect.poll(() => statusOf(done), { timeout: 20_000 }).toBe("completed");
-  await expect.poll(() => statusOf(failed), { timeout: 20_000 }).toBe("failed");
-  await expect.poll(() => statusOf(running), { timeout: 20_000 }).toBe("running");
-  await page.context().addCookies((await api.storageState()).cookies);
+  await waitForStatus(api, workspaceId, done, "completed");
+  await waitForStatus(api, workspaceId, failed, "failed");
+  await waitForStatus(api, workspaceId, running, "running");
 
   await page.goto(`/w/${workspaceId}/executions`);
   const row = (id: string) => page.locator(`[data-testid="execution-row"][data-execution-id="${id}"]`);

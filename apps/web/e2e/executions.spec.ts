@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { PASSWORD, createFlow, edge, execute, node, ownerWithWorkspace, snapshot, uniqueEmail } from "./support";
+import { createFlow, edge, execute, memberOf, node, signedInOwner, signIn, snapshot } from "./support";
 
 // Executions: a run followed live on its timeline (every event once, in order, also across a dropped
 // stream), a failing step shown red with its error, the list, and a viewer who sees no actions.
@@ -83,9 +83,8 @@ async function allSteps(page: Page) {
 }
 
 test("a run is followed live to completion: output, steps, and every event exactly once", async ({ page, playwright, baseURL }, testInfo) => {
-  const { api, workspaceId } = await ownerWithWorkspace(playwright, baseURL, "Rita Runner");
+  const { api, workspaceId } = await signedInOwner(page, playwright, baseURL, "Rita Runner");
   const flowId = await createFlow(api, workspaceId, "Slow loop", slowGraph);
-  await page.context().addCookies((await api.storageState()).cookies);
 
   // The list starts empty, with a REST example for starting a run.
   await page.goto(`/w/${workspaceId}/executions`);
@@ -138,9 +137,8 @@ test("a run is followed live to completion: output, steps, and every event exact
 });
 
 test("a dropped stream resumes after the last event: no gaps, no duplicates", async ({ page, playwright, baseURL }, testInfo) => {
-  const { api, workspaceId } = await ownerWithWorkspace(playwright, baseURL, "Reza Reconnect");
+  const { api, workspaceId } = await signedInOwner(page, playwright, baseURL, "Reza Reconnect");
   const flowId = await createFlow(api, workspaceId, "Flaky network", slowGraph);
-  await page.context().addCookies((await api.storageState()).cookies);
 
   const requests: string[] = [];
   await page.route("**/api/executions/*/stream*", async (route) => {
@@ -170,10 +168,9 @@ test("a dropped stream resumes after the last event: no gaps, no duplicates", as
 });
 
 test("a failing function shows its step red with the error; a viewer sees no action buttons", async ({ page, playwright, baseURL }, testInfo) => {
-  const { api, workspaceId } = await ownerWithWorkspace(playwright, baseURL, "Fay Failure");
+  const { api, workspaceId } = await signedInOwner(page, playwright, baseURL, "Fay Failure");
   const flowId = await createFlow(api, workspaceId, "Broken code", failingGraph);
   const executionId = await execute(api, workspaceId, flowId, {});
-  await page.context().addCookies((await api.storageState()).cookies);
 
   await page.goto(`/w/${workspaceId}/executions/${executionId}`);
   await expect(page.getByTestId("execution-status")).toHaveAttribute("data-status", "failed", { timeout: 20_000 });
@@ -188,14 +185,9 @@ test("a failing function shows its step red with the error; a viewer sees no act
   await snapshot(page, testInfo, "timeline-failed");
 
   // A viewer of the same workspace: the same timeline, no actions.
-  const viewerEmail = uniqueEmail("viewer");
-  const viewer = await playwright.request.newContext({ baseURL });
-  const signUp = await viewer.post("/api/auth/sign-up", { data: { name: "Vic Viewer", email: viewerEmail, password: PASSWORD } });
-  expect(signUp.status(), await signUp.text()).toBe(201);
-  const invited = await api.post(`/api/v1/workspaces/${workspaceId}/members`, { data: { email: viewerEmail, role: "viewer" } });
-  expect(invited.status(), await invited.text()).toBe(201);
+  const viewer = await memberOf(playwright, baseURL, api, workspaceId, "Vic Viewer", "viewer");
   await page.context().clearCookies();
-  await page.context().addCookies((await viewer.storageState()).cookies);
+  await signIn(page, viewer);
   await page.goto(`/w/${workspaceId}/executions/${executionId}`);
   await expect(page.getByTestId("execution-status")).toHaveAttribute("data-status", "failed");
   await expect(page.locator('[data-testid="node-card"][data-node-id="boom"]').getByTestId("node-error")).toContainText("bad input from e2e");
@@ -208,13 +200,12 @@ test("a failing function shows its step red with the error; a viewer sees no act
 });
 
 test("a member cancels a running run from its timeline", async ({ page, playwright, baseURL }, testInfo) => {
-  const { api, workspaceId } = await ownerWithWorkspace(playwright, baseURL, "Cass Cancel");
+  const { api, workspaceId } = await signedInOwner(page, playwright, baseURL, "Cass Cancel");
   const flowId = await createFlow(api, workspaceId, "Long wait", {
     nodes: [node("in", "source"), node("wait", "delay", { ms: 20_000 }), node("out", "sink")],
     edges: [edge("in", "wait"), edge("wait", "out")],
   });
   const executionId = await execute(api, workspaceId, flowId, {});
-  await page.context().addCookies((await api.storageState()).cookies);
 
   await page.goto(`/w/${workspaceId}/executions/${executionId}`);
   await expect(page.locator('[data-testid="node-card"][data-node-id="wait"]')).toHaveAttribute("data-status", "running");

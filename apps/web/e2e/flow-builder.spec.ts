@@ -1,22 +1,13 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
+import { canvasNode as node, closeInspector, inspector as panel, openBlock, paletteBlock, saveStatus } from "./builder";
+import { at, edge, execution, inWorkspace, memberOf, node as graphNode, signIn, signUpInBrowser, storedFlow, uniqueEmail, waitForStatus } from "./support";
 
 // The flow builder: a new flow, a block dragged from the palette, handles connected, code typed
 // into the config panel, autosave, a reload, a run checked through the REST API, and the conflict
 // UI when the flow is saved behind the page's back.
 
-const PASSWORD = "correct horse battery staple";
-
-function uniqueEmail(label: string): string {
-  return `${label}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-}
-
 async function signUpAndCreateWorkspace(page: Page, name: string): Promise<string> {
-  await page.goto("/");
-  await expect(page).toHaveURL(/\/sign-up$/);
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Email").fill(uniqueEmail("builder"));
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
+  await signUpInBrowser(page, { name, email: uniqueEmail("builder") });
   await expect(page).toHaveURL(/\/onboarding$/);
   await page.getByLabel("Workspace name").fill("Builder Lab");
   await page.getByRole("button", { name: "Create workspace" }).click();
@@ -31,9 +22,6 @@ async function newFlow(page: Page): Promise<string> {
   return /\/flows\/([0-9a-f-]{36})$/.exec(page.url())![1]!;
 }
 
-const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
-const saveStatus = (page: Page) => page.getByRole("status", { name: "Save status" });
-
 /** Drags with the mouse from the middle of one element to the middle of another. */
 async function drag(page: Page, from: Locator, to: Locator) {
   const a = (await from.boundingBox())!;
@@ -45,18 +33,24 @@ async function drag(page: Page, from: Locator, to: Locator) {
   await page.mouse.up();
 }
 
+/**
+ * Drags a block from the palette into the upper middle of the canvas. The new block opens in the
+ * inspector; it is closed again, as it covers the End block on the right.
+ */
+async function dragFromPalette(page: Page, label: string, id: string) {
+  const canvas = page.getByTestId("canvas");
+  const box = (await canvas.boundingBox())!;
+  await paletteBlock(page, label).dragTo(canvas, { targetPosition: { x: box.width / 2 - 90, y: Math.max(40, box.height / 2 - 160) } });
+  await expect(node(page, id)).toBeVisible();
+  await closeInspector(page);
+}
+
 test("a user builds a flow on the canvas, it autosaves, survives a reload and runs", async ({ page }, testInfo) => {
   const workspaceId = await signUpAndCreateWorkspace(page, "Bea Builder");
   const flowId = await newFlow(page);
 
   // Drag a Function block from the palette onto the canvas.
-  const canvas = page.getByTestId("canvas");
-  const box = (await canvas.boundingBox())!;
-  await page
-    .getByRole("navigation", { name: "Blocks" })
-    .getByRole("button", { name: "Function", exact: true })
-    .dragTo(canvas, { targetPosition: { x: box.width / 2 - 90, y: Math.max(40, box.height / 2 - 160) } });
-  await expect(node(page, "function_1")).toBeVisible();
+  await dragFromPalette(page, "Function", "function_1");
 
   // Connect start -> function -> end by dragging between handles.
   await drag(page, node(page, "start").locator(".react-flow__handle.source"), node(page, "function_1").locator(".react-flow__handle.target"));
@@ -65,16 +59,15 @@ test("a user builds a flow on the canvas, it autosaves, survives a reload and ru
   await expect(page.locator(".react-flow__edge")).toHaveCount(2);
 
   // Configure the function in the side panel (generated from its schema).
-  await node(page, "function_1").click();
-  const panel = page.getByRole("complementary", { name: "Inspector" });
-  const code = panel.getByLabel("Code", { exact: true });
+  await openBlock(page, "function_1");
+  const code = panel(page).getByLabel("Code", { exact: true });
   await code.fill("");
   // Errors wait until the field is left (touched).
-  await expect(panel.getByText("must not be empty")).toHaveCount(0);
+  await expect(panel(page).getByText("must not be empty")).toHaveCount(0);
   await code.press("Tab");
-  await expect(panel.getByText("must not be empty")).toBeVisible();
+  await expect(panel(page).getByText("must not be empty")).toBeVisible();
   await code.fill("return { doubled: input.n * 2 };");
-  await expect(panel.getByText("must not be empty")).toHaveCount(0);
+  await expect(panel(page).getByText("must not be empty")).toHaveCount(0);
   await expect(saveStatus(page)).toHaveText("Saved");
 
   // Validate: no problems.
@@ -89,8 +82,8 @@ test("a user builds a flow on the canvas, it autosaves, survives a reload and ru
   await page.reload();
   await expect(page.locator(".react-flow__node")).toHaveCount(3);
   await expect(page.locator(".react-flow__edge")).toHaveCount(2);
-  await node(page, "function_1").click();
-  await expect(page.getByRole("complementary", { name: "Inspector" }).getByLabel("Code", { exact: true })).toHaveText("return { doubled: input.n * 2 };");
+  await openBlock(page, "function_1");
+  await expect(panel(page).getByLabel("Code", { exact: true })).toHaveText("return { doubled: input.n * 2 };");
 
   // Run it with an input, then read the execution through the REST API with the session cookie.
   await page.getByRole("button", { name: "Run draft", exact: true }).click();
@@ -103,21 +96,10 @@ test("a user builds a flow on the canvas, it autosaves, survives a reload and ru
   const executionId = /executions\/([0-9a-f-]{36})$/.exec((await link.getAttribute("href"))!)![1]!;
 
   const api = page.context().request;
-  await expect
-    .poll(
-      async () => {
-        const response = await api.get(`/api/v1/executions/${executionId}`, { headers: { "x-weft-workspace": workspaceId } });
-        const body = (await response.json()) as { execution?: { status: string }; status?: string };
-        return (body.execution ?? body).status;
-      },
-      { timeout: 20_000 },
-    )
-    .toBe("completed");
-  const response = await api.get(`/api/v1/executions/${executionId}`, { headers: { "x-weft-workspace": workspaceId } });
-  const body = (await response.json()) as { execution?: { output: unknown; flowId: string }; output?: unknown; flowId?: string };
-  const execution = body.execution ?? (body as { output: unknown; flowId: string });
-  expect(execution.flowId).toBe(flowId);
-  expect(execution.output).toEqual({ doubled: 42 });
+  await waitForStatus(api, workspaceId, executionId, "completed");
+  const run = await execution(api, workspaceId, executionId);
+  expect(run.flowId).toBe(flowId);
+  expect(run.output).toEqual({ doubled: 42 });
 
   // The builder's canvas became the run's live view: every node ends green.
   const liveNodes = page.getByTestId("live-node");
@@ -125,10 +107,10 @@ test("a user builds a flow on the canvas, it autosaves, survives a reload and ru
   for (const id of ["start", "function_1", "end"]) {
     await expect(page.locator(`[data-testid="live-node"][data-node-id="${id}"]`)).toHaveAttribute("data-status", "completed");
   }
-  // And the timeline shows the output.
-  await link.click();
-  await expect(page.getByTestId("execution-status")).toHaveAttribute("data-status", "completed");
-  await expect(page.getByTestId("execution-output")).toContainText('"doubled": 42');
+  // And the timeline, opened in a new tab (the builder stays open), shows the output.
+  const [timeline] = await Promise.all([page.waitForEvent("popup"), link.click()]);
+  await expect(timeline.getByTestId("execution-status")).toHaveAttribute("data-status", "completed");
+  await expect(timeline.getByTestId("execution-output")).toContainText('"doubled": 42');
 });
 
 test("a save against a stale version shows the conflict, and Overwrite saves over it", async ({ page }) => {
@@ -138,16 +120,15 @@ test("a save against a stale version shows the conflict, and Overwrite saves ove
 
   // Someone else saves the flow through the API.
   const api = page.context().request;
-  const headers = { "x-weft-workspace": workspaceId };
-  const current = (await (await api.get(`/api/v1/flows/${flowId}`, { headers })).json()) as { flow: { version: number; nodes: unknown[]; edges: unknown[] } };
+  const current = await storedFlow(api, workspaceId, flowId);
   const put = await api.put(`/api/v1/flows/${flowId}`, {
-    headers,
-    data: { version: current.flow.version, name: "Renamed elsewhere", nodes: current.flow.nodes, edges: current.flow.edges },
+    headers: inWorkspace(workspaceId),
+    data: { version: current.version, name: "Renamed elsewhere", nodes: current.nodes, edges: current.edges },
   });
   expect(put.status(), await put.text()).toBe(200);
 
   // An edit here now saves against the old version.
-  await page.getByRole("navigation", { name: "Blocks" }).getByRole("button", { name: "Delay", exact: true }).click();
+  await paletteBlock(page, "Delay").click();
   await expect(node(page, "delay_1")).toBeVisible();
   const alert = page.getByRole("alert").filter({ hasText: "This flow was changed elsewhere" });
   await expect(alert).toBeVisible();
@@ -156,8 +137,7 @@ test("a save against a stale version shows the conflict, and Overwrite saves ove
   await alert.getByRole("button", { name: "Overwrite" }).click();
   await expect(saveStatus(page)).toHaveText("Saved");
   await expect(alert).toBeHidden();
-  const after = (await (await api.get(`/api/v1/flows/${flowId}`, { headers })).json()) as { flow: { nodes: { id: string }[] } };
-  expect(after.flow.nodes.map((n) => n.id)).toContain("delay_1");
+  expect((await storedFlow(api, workspaceId, flowId)).nodes.map((n) => n.id)).toContain("delay_1");
 
   // Validate: nothing is connected, so the problems show on the blocks they concern.
   await page.getByRole("button", { name: "Validate" }).click();
@@ -168,16 +148,9 @@ test("a save against a stale version shows the conflict, and Overwrite saves ove
 
 // --- Editing: undo/redo, copy/paste, templates with the generated run form, the code editor.
 
-type StoredFlow = { version: number; nodes: { id: string; type: string; position: { x: number; y: number }; data: { config?: Record<string, unknown> } }[]; edges: { source: string; target: string }[] };
-
-const panel = (page: Page) => page.getByRole("complementary", { name: "Inspector" });
-
 /** Creates a flow through the REST API (with the page's session) and opens it in the builder. */
 async function openNewFlow(page: Page, workspaceId: string, graph: { nodes: unknown[]; edges: unknown[] }): Promise<string> {
-  const response = await page.context().request.post("/api/v1/flows", {
-    headers: { "x-weft-workspace": workspaceId },
-    data: { name: "Editing", ...graph },
-  });
+  const response = await page.context().request.post("/api/v1/flows", { headers: inWorkspace(workspaceId), data: { name: "Editing", ...graph } });
   expect(response.status(), await response.text()).toBe(201);
   const { flow } = (await response.json()) as { flow: { id: string } };
   await page.goto(`/w/${workspaceId}/flows/${flow.id}`);
@@ -185,13 +158,9 @@ async function openNewFlow(page: Page, workspaceId: string, graph: { nodes: unkn
   return flow.id;
 }
 
-async function storedFlow(page: Page, workspaceId: string, flowId: string): Promise<StoredFlow> {
-  const response = await page.context().request.get(`/api/v1/flows/${flowId}`, { headers: { "x-weft-workspace": workspaceId } });
-  return ((await response.json()) as { flow: StoredFlow }).flow;
-}
-
-const fn = (id: string, x: number, code = "return input;") => ({ id, type: "function", position: { x, y: 0 }, data: { config: { code } } });
-const link = (source: string, target: string) => ({ id: `e-${source}-${target}`, source, target });
+const fn = (id: string, x: number, code = "return input;", y = 0) => graphNode(id, "function", { code }, at(x, y));
+const start = graphNode("start", "source", {}, at(0, 0));
+const end = (x: number) => graphNode("end", "sink", {}, at(x, 0));
 /** A click on an empty spot of the canvas: clears the selection and takes focus off any field. */
 const clickPane = (page: Page) => page.getByTestId("canvas").click({ position: { x: 12, y: 12 } });
 
@@ -202,13 +171,7 @@ test("undo and redo an added block and a connection, with the toolbar and the ke
   const redo = page.getByRole("button", { name: "Redo" });
   await expect(undo).toBeDisabled();
 
-  const canvas = page.getByTestId("canvas");
-  const box = (await canvas.boundingBox())!;
-  await page
-    .getByRole("navigation", { name: "Blocks" })
-    .getByRole("button", { name: "Delay", exact: true })
-    .dragTo(canvas, { targetPosition: { x: box.width / 2 - 90, y: Math.max(40, box.height / 2 - 160) } });
-  await expect(node(page, "delay_1")).toBeVisible();
+  await dragFromPalette(page, "Delay", "delay_1");
   await drag(page, node(page, "start").locator(".react-flow__handle.source"), node(page, "delay_1").locator(".react-flow__handle.target"));
   await expect(page.locator(".react-flow__edge")).toHaveCount(1);
 
@@ -242,7 +205,7 @@ test("undo and redo an added block and a connection, with the toolbar and the ke
 
   // What the undo history left is what got saved.
   await expect(saveStatus(page)).toHaveText("Saved");
-  const saved = await storedFlow(page, workspaceId, flowId);
+  const saved = await storedFlow(page.context().request, workspaceId, flowId);
   expect(saved.nodes.map((n) => n.id).sort()).toEqual(["delay_1", "end", "start"]);
   expect(saved.edges.map((e) => [e.source, e.target])).toEqual([["start", "delay_1"]]);
   await page.reload();
@@ -252,9 +215,10 @@ test("undo and redo an added block and a connection, with the toolbar and the ke
 
 test("copy and paste two connected blocks: new ids, the edge between them, also into another flow", async ({ page }) => {
   const workspaceId = await signUpAndCreateWorkspace(page, "Pia Paste");
+  // b under a: both stay in view when a's inspector opens on the right.
   const graph = {
-    nodes: [{ id: "start", type: "source", position: { x: 0, y: 0 }, data: { config: {} } }, fn("a", 260, "return input + 1;"), fn("b", 520), { id: "end", type: "sink", position: { x: 780, y: 0 }, data: { config: {} } }],
-    edges: [link("start", "a"), link("a", "b"), link("b", "end")],
+    nodes: [start, fn("a", 260, "return input + 1;"), fn("b", 260, "return input;", 160), end(520)],
+    edges: [edge("start", "a"), edge("a", "b"), edge("b", "end")],
   };
   const flowId = await openNewFlow(page, workspaceId, graph);
 
@@ -271,7 +235,7 @@ test("copy and paste two connected blocks: new ids, the edge between them, also 
   await expect(page.locator(".react-flow__node.selected")).toHaveCount(2);
 
   await expect(saveStatus(page)).toHaveText("Saved");
-  const saved = await storedFlow(page, workspaceId, flowId);
+  const saved = await storedFlow(page.context().request, workspaceId, flowId);
   const copyOfA = saved.nodes.find((n) => n.id === "function_1")!;
   expect(copyOfA.data.config).toEqual({ code: "return input + 1;" });
   expect(copyOfA.position).toEqual({ x: 300, y: 40 });
@@ -287,13 +251,13 @@ test("copy and paste two connected blocks: new ids, the edge between them, also 
   await expect(page.locator(".react-flow__edge")).toHaveCount(4);
 
   // The clipboard holds the blocks as text: they paste into another flow.
-  const otherId = await openNewFlow(page, workspaceId, { nodes: [{ id: "start", type: "source", position: { x: 0, y: 0 }, data: { config: {} } }], edges: [] });
+  const otherId = await openNewFlow(page, workspaceId, { nodes: [start], edges: [] });
   await clickPane(page);
   await page.keyboard.press("ControlOrMeta+v");
   await expect(page.locator(".react-flow__node")).toHaveCount(3);
   await expect(page.locator(".react-flow__edge")).toHaveCount(1);
   await expect(saveStatus(page)).toHaveText("Saved");
-  const other = await storedFlow(page, workspaceId, otherId);
+  const other = await storedFlow(page.context().request, workspaceId, otherId);
   expect(other.nodes.map((n) => n.id).sort()).toEqual(["function_1", "function_2", "start"]);
   expect(other.edges.map((e) => [e.source, e.target])).toEqual([["function_1", "function_2"]]);
 });
@@ -324,7 +288,7 @@ test("a flow from a template runs with the input form generated from its schema,
   await expect(dialog).toBeHidden();
 
   const api = page.context().request;
-  const headers = { "x-weft-workspace": workspaceId };
+  const headers = inWorkspace(workspaceId);
   let executionId = "";
   await expect
     .poll(
@@ -336,8 +300,7 @@ test("a flow from a template runs with the input form generated from its schema,
       { timeout: 20_000 },
     )
     .toBe("completed");
-  const body = (await (await api.get(`/api/v1/executions/${executionId}`, { headers })).json()) as { execution?: { output: unknown }; output?: unknown };
-  expect((body.execution ?? body).output).toEqual([
+  expect((await execution(api, workspaceId, executionId)).output).toEqual([
     { email: "ada.lovelace@example.com", name: "Ada Lovelace", domain: "example.com", freeMail: false, company: "example" },
     { email: "grace@gmail.com", name: "Grace", domain: "gmail.com", freeMail: true, company: null },
   ]);
@@ -354,8 +317,8 @@ test("a flow from a template runs with the input form generated from its schema,
 test("the code editor edits a function block's code, and the code survives a reload", async ({ page }) => {
   const workspaceId = await signUpAndCreateWorkspace(page, "Cody Editor");
   const flowId = await openNewFlow(page, workspaceId, {
-    nodes: [{ id: "start", type: "source", position: { x: 0, y: 0 }, data: { config: {} } }, fn("fn", 260), { id: "end", type: "sink", position: { x: 520, y: 0 }, data: { config: {} } }],
-    edges: [link("start", "fn"), link("fn", "end")],
+    nodes: [start, fn("fn", 260), end(520)],
+    edges: [edge("start", "fn"), edge("fn", "end")],
   });
 
   await node(page, "fn").click();
@@ -369,7 +332,7 @@ test("the code editor edits a function block's code, and the code survives a rel
   await page.keyboard.type("return n * 3;");
   await expect(page.locator(".react-flow__node")).toHaveCount(3);
   await expect(saveStatus(page)).toHaveText("Saved");
-  expect((await storedFlow(page, workspaceId, flowId)).nodes.find((n) => n.id === "fn")!.data.config).toEqual({ code: "const n = input.n;\nreturn n * 3;" });
+  expect((await storedFlow(page.context().request, workspaceId, flowId)).nodes.find((n) => n.id === "fn")!.data.config).toEqual({ code: "const n = input.n;\nreturn n * 3;" });
 
   await page.reload();
   await node(page, "fn").click();
@@ -377,26 +340,26 @@ test("the code editor edits a function block's code, and the code survives a rel
   await expect(lines).toHaveText(["const n = input.n;", "return n * 3;"]);
 });
 
-test("AI blocks pick a connection and a model; headers and routes have row editors; a viewer gets no edit controls", async ({ page, browser, baseURL }) => {
+test("AI blocks pick a connection and a model; headers and routes have row editors; a viewer gets no edit controls", async ({ page, browser, playwright, baseURL }) => {
   const workspaceId = await signUpAndCreateWorkspace(page, "Rita Rows");
   const api = page.context().request;
-  const headers = { "x-weft-workspace": workspaceId };
+  const headers = inWorkspace(workspaceId);
   const created = await api.post("/api/v1/connections", { headers, data: { name: "Team Anthropic", provider: "anthropic", apiKey: "sk-ant-test-not-a-real-key" } });
   expect(created.status(), await created.text()).toBe(201);
   const connectionId = ((await created.json()) as { connection: { id: string } }).connection.id;
 
   const flowId = await openNewFlow(page, workspaceId, {
     nodes: [
-      { id: "start", type: "source", position: { x: 0, y: 0 }, data: { config: {} } },
-      { id: "ask", type: "ai", position: { x: 260, y: 0 }, data: { config: { prompt: "{{ input }}" } } },
-      { id: "call", type: "http", position: { x: 520, y: 0 }, data: { config: { method: "GET", url: "https://example.com" } } },
-      { id: "route", type: "router", position: { x: 780, y: 0 }, data: { config: { routes: [{ handle: "yes", when: "Boolean(input)" }], default: "no" } } },
+      start,
+      graphNode("ask", "ai", { prompt: "{{ input }}" }, at(260, 0)),
+      graphNode("call", "http", { method: "GET", url: "https://example.com" }, at(520, 0)),
+      graphNode("route", "router", { routes: [{ handle: "yes", when: "Boolean(input)" }], default: "no" }, at(780, 0)),
     ],
-    edges: [link("start", "ask"), link("ask", "call"), link("call", "route")],
+    edges: [edge("start", "ask"), edge("ask", "call"), edge("call", "route")],
   });
 
   // AI: the workspace's connections by name and provider; models suggested for that provider.
-  await node(page, "ask").click();
+  await openBlock(page, "ask");
   const connection = panel(page).getByLabel("AI connection");
   await expect(connection.getByRole("option", { name: "Team Anthropic (Anthropic)" })).toHaveCount(1);
   await connection.selectOption({ label: "Team Anthropic (Anthropic)" });
@@ -408,33 +371,30 @@ test("AI blocks pick a connection and a model; headers and routes have row edito
   await expect(panel(page).getByText("must not be empty")).toHaveCount(0);
 
   // HTTP headers: name/value rows.
-  await node(page, "call").click();
+  await openBlock(page, "call");
   await panel(page).getByRole("button", { name: "Add header" }).click();
   await panel(page).getByLabel("Headers 1 name").fill("X-Api-Version");
   await panel(page).getByLabel("Headers 1 value").fill("2");
 
   // Router routes: a row per route, the expression in the code editor.
-  await node(page, "route").click();
+  await openBlock(page, "route");
   await panel(page).getByRole("button", { name: "Add route" }).click();
   await panel(page).getByLabel("Output name").nth(1).fill("small");
   await panel(page).getByRole("textbox", { name: "When" }).nth(1).fill("input.n < 10");
   await expect(node(page, "route")).toContainText("small");
 
   await expect(saveStatus(page)).toHaveText("Saved");
-  const saved = await storedFlow(page, workspaceId, flowId);
+  const saved = await storedFlow(page.context().request, workspaceId, flowId);
   const config = (id: string) => saved.nodes.find((n) => n.id === id)!.data.config;
   expect(config("ask")).toEqual({ prompt: "{{ input }}", connectionId, model: "claude-haiku-4-5" });
   expect(config("call")).toEqual({ method: "GET", url: "https://example.com", headers: { "X-Api-Version": "2" } });
   expect(config("route")).toEqual({ routes: [{ handle: "yes", when: "Boolean(input)" }, { handle: "small", when: "input.n < 10" }], default: "no" });
 
   // A viewer of the workspace: the canvas and the version list, nothing to edit, run or publish.
+  const viewerApi = await memberOf(playwright, baseURL, api, workspaceId, "Vera Viewer", "viewer");
   const viewerContext = await browser.newContext({ baseURL });
-  const viewerEmail = uniqueEmail("viewer");
-  const signUp = await viewerContext.request.post("/api/auth/sign-up", { data: { name: "Vera Viewer", email: viewerEmail, password: PASSWORD } });
-  expect(signUp.ok(), await signUp.text()).toBe(true);
-  const invited = await api.post(`/api/v1/workspaces/${workspaceId}/members`, { data: { email: viewerEmail, role: "viewer" } });
-  expect(invited.status(), await invited.text()).toBe(201);
   const viewer = await viewerContext.newPage();
+  await signIn(viewer, viewerApi);
   await viewer.goto(`/w/${workspaceId}/flows/${flowId}`);
   await expect(viewer.locator(".react-flow__node")).toHaveCount(4);
   await expect(viewer.getByText("Read only")).toBeVisible();
@@ -448,4 +408,5 @@ test("AI blocks pick a connection and a model; headers and routes have row edito
   await expect(viewer.getByRole("dialog", { name: "Versions" }).getByText("Not published yet.")).toBeVisible();
   await expect(viewer.getByRole("button", { name: "Publish the current draft" })).toHaveCount(0);
   await viewerContext.close();
+  await viewerApi.dispose();
 });

@@ -1,42 +1,8 @@
-import { expect, test, type APIRequestContext, type Page, type TestInfo } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { inWorkspace, PASSWORD, signIn, signUpInBrowser, signUpViaApi, snapshot, uniqueEmail } from "./support";
 
 // The foundation: sign-up, onboarding, the signed-in shell, API keys (shown once, then used and
 // revoked against the REST API), and role-based UI for viewers. Each test makes its own users.
-
-const PASSWORD = "correct horse battery staple";
-
-/** A full-page screenshot, attached to the report (scrolled to the top so the sticky sidebar sits right). */
-async function snapshot(page: Page, testInfo: TestInfo, name: string) {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  const file = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  await testInfo.attach(name, { path: file, contentType: "image/png" });
-}
-
-function uniqueEmail(label: string): string {
-  return `${label}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-}
-
-async function signUpInBrowser(page: Page, { name, email }: { name: string; email: string }) {
-  await page.goto("/");
-  await expect(page).toHaveURL(/\/sign-up$/);
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-}
-
-/** A new API client with its own cookie jar, signed up as a new user. */
-async function signUpViaApi(
-  playwright: { request: { newContext(options: { baseURL?: string }): Promise<APIRequestContext> } },
-  baseURL: string | undefined,
-  { name, email }: { name: string; email: string },
-): Promise<APIRequestContext> {
-  const api = await playwright.request.newContext({ baseURL });
-  const response = await api.post("/api/auth/sign-up", { data: { name, email, password: PASSWORD } });
-  expect(response.status(), await response.text()).toBe(201);
-  return api;
-}
 
 test("a new user signs up, creates a workspace and an API key that works once and stops working when revoked", async ({
   page,
@@ -55,9 +21,11 @@ test("a new user signs up, creates a workspace and an API key that works once an
   await expect(page).toHaveURL(/\/w\/[0-9a-f-]{36}\/flows$/);
   const workspaceId = /\/w\/([0-9a-f-]{36})\//.exec(page.url())![1]!;
   const nav = page.getByRole("navigation", { name: "Workspace" });
-  for (const section of ["Flows", "Executions", "Blocks", "Connections", "Settings"]) {
+  for (const section of ["Flows", "Executions", "Decisions", "Patterns", "Analytics", "Connections", "Settings"]) {
     await expect(nav.getByRole("link", { name: section })).toHaveAttribute("href", `/w/${workspaceId}/${section.toLowerCase()}`);
   }
+  // The Blocks placeholder left the navigation (a11y.spec.ts checks the same).
+  await expect(nav.getByRole("link")).toHaveCount(7);
   await expect(nav.getByRole("link", { name: "Flows" })).toHaveAttribute("aria-current", "page");
   await expect(page.getByRole("heading", { name: "No flows yet" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Switch workspace" })).toContainText("Acme Automation");
@@ -131,7 +99,7 @@ test("a wrong password shows the error; a viewer sees connections but no control
   const invited = await owner.post(`/api/v1/workspaces/${workspaceId}/members`, { data: { email: viewerEmail, role: "viewer" } });
   expect(invited.status(), await invited.text()).toBe(201);
   const connection = await owner.post("/api/v1/connections", {
-    headers: { "x-weft-workspace": workspaceId },
+    headers: inWorkspace(workspaceId),
     data: { name: "Team OpenAI", provider: "openai", apiKey: "sk-test-not-a-real-key" },
   });
   expect(connection.status(), await connection.text()).toBe(201);
@@ -174,7 +142,7 @@ test("an admin creates, edits and deletes a connection; the secret is never show
   const created = await api.post("/api/v1/workspaces", { data: { name: "Connections Lab" } });
   const workspaceId = ((await created.json()) as { workspace: { id: string } }).workspace.id;
   // Reuse the API client's session cookie in the browser.
-  await page.context().addCookies((await api.storageState()).cookies);
+  await signIn(page, api);
   await api.dispose();
 
   await page.goto(`/w/${workspaceId}/connections`);

@@ -1,12 +1,11 @@
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
-import { createFlow, edge, execute, node, ownerWithWorkspace, snapshot } from "./support";
+import { canvasNode, liveNode } from "./builder";
+import { at, createFlow, edge, execute, node, signedInOwner, snapshot } from "./support";
 
 // The live canvas: a run's graph with each node coloured by its status as the events arrive, edges
 // animated while data flows, and a bar with progress, elapsed time, tokens, cost and Cancel — on the
 // execution page and in the flow builder right after Run. A failing function shows red with its
 // error; fixed in the builder, the run resumes from the failed node and the node turns green.
-
-const at = (x: number, y: number) => ({ x, y });
 
 /** source -> approval -> loop over the items (each through a 50 ms delay) -> function -> sink. */
 const gatedLoop = {
@@ -30,8 +29,6 @@ const failing = {
   edges: [edge("in", "boom"), edge("boom", "out")],
 };
 
-const liveNode = (page: Page, id: string) => page.locator(`[data-testid="live-node"][data-node-id="${id}"]`);
-
 /** Records every `node:status` any live node showed, and every edge that was animated, from page load on. */
 async function recordLiveStatuses(page: Page) {
   await page.addInitScript(() => {
@@ -54,9 +51,8 @@ async function canvasShot(page: Page, testInfo: TestInfo, name: string) {
 }
 
 test("a run followed on its execution page: nodes go pending, running, completed; the bar counts them", async ({ page, playwright, baseURL }, testInfo) => {
-  const { api, workspaceId } = await ownerWithWorkspace(playwright, baseURL, "Lena Live");
+  const { api, workspaceId } = await signedInOwner(page, playwright, baseURL, "Lena Live");
   const flowId = await createFlow(api, workspaceId, "Gated loop", gatedLoop);
-  await page.context().addCookies((await api.storageState()).cookies);
   const seen = await recordLiveStatuses(page);
 
   const executionId = await execute(api, workspaceId, flowId, { items: Array.from({ length: 20 }, (_, i) => i) });
@@ -98,9 +94,8 @@ test("a run followed on its execution page: nodes go pending, running, completed
 });
 
 test("a failing function shows red with its error in the builder's live view; fixed, the run resumes from it", async ({ page, playwright, baseURL }, testInfo) => {
-  const { api, workspaceId } = await ownerWithWorkspace(playwright, baseURL, "Finn Fixer");
+  const { api, workspaceId } = await signedInOwner(page, playwright, baseURL, "Finn Fixer");
   const flowId = await createFlow(api, workspaceId, "Fix me", failing);
-  await page.context().addCookies((await api.storageState()).cookies);
 
   await page.goto(`/w/${workspaceId}/flows/${flowId}`);
   await expect(page.locator(".react-flow__node")).toHaveCount(3);
@@ -147,7 +142,7 @@ test("a failing function shows red with its error in the builder's live view; fi
   await live.getByRole("button", { name: "Back to editing" }).click();
   await expect(live).toBeHidden();
   await expect(page.getByTestId("canvas")).toBeVisible();
-  await page.locator('.react-flow__node[data-id="boom"]').click();
+  await canvasNode(page, "boom").click();
   const code = page.getByRole("complementary", { name: "Inspector" }).getByLabel("Code", { exact: true });
   await code.fill("return { fixed: true };");
   await expect(page.getByRole("status", { name: "Save status" })).toHaveText("Saved");
@@ -170,12 +165,11 @@ test("a failing function shows red with its error in the builder's live view; fi
 });
 
 test("the builder's live bar ticks while the run is active and cancels it", async ({ page, playwright, baseURL }) => {
-  const { api, workspaceId } = await ownerWithWorkspace(playwright, baseURL, "Cleo Cancel");
+  const { api, workspaceId } = await signedInOwner(page, playwright, baseURL, "Cleo Cancel");
   const flowId = await createFlow(api, workspaceId, "Long wait", {
     nodes: [node("in", "source", {}, at(0, 0)), node("wait", "delay", { ms: 20_000 }, at(300, 0)), node("out", "sink", {}, at(600, 0))],
     edges: [edge("in", "wait"), edge("wait", "out")],
   });
-  await page.context().addCookies((await api.storageState()).cookies);
 
   await page.goto(`/w/${workspaceId}/flows/${flowId}`);
   await page.getByRole("button", { name: "Run draft", exact: true }).click();

@@ -1,36 +1,26 @@
-import type { APIRequestContext } from "@playwright/test";
 import { expect, test } from "@playwright/test";
-import { createFlow, edge, execute, node, ownerWithWorkspace, snapshot } from "./support";
+import { at, createFlow, edge, execute, inWorkspace, node, signedInOwner, snapshot, waitForStatus } from "./support";
 
 // A run as a shared workspace (issue 17): comment on a step (markdown rendered, a script payload
 // inert), upload a file by the picker and download it back, rename the run, and re-run from the
 // middle of a failed run after fixing the flow: the step before it is reused, not run again.
 
-/** source -> prepare (function) -> check (fails until fixed) -> out. */
+/** source -> prepare (function) -> check (fails until fixed) -> out; steps are named by their labels. */
 const graph = (checkCode: string) => ({
   nodes: [
     node("in", "source"),
-    node("prepare", "function", { code: "return { value: 21 };" }),
-    node("check", "function", { code: checkCode }),
+    node("prepare", "function", { code: "return { value: 21 };" }, at(0, 0), { label: "Prepare value" }),
+    node("check", "function", { code: checkCode }, at(0, 0), { label: "Check value" }),
     node("out", "sink"),
   ],
   edges: [edge("in", "prepare"), edge("prepare", "check"), edge("check", "out")],
 });
 
-async function waitForStatus(api: APIRequestContext, workspaceId: string, executionId: string, statuses: string[]) {
-  await expect
-    .poll(async () => ((await (await api.get(`/api/v1/executions/${executionId}`, { headers: { "x-weft-workspace": workspaceId } })).json()) as { status: string }).status, {
-      timeout: 30_000,
-    })
-    .toMatch(new RegExp(`^(${statuses.join("|")})$`));
-}
-
 test("comment on a step, upload and download a file, rename, and re-run from the failed step after fixing it", async ({ page, playwright, baseURL }, testInfo) => {
-  const { api, workspaceId } = await ownerWithWorkspace(playwright, baseURL, "Collab E2E");
-  await page.context().addCookies((await api.storageState()).cookies);
+  const { api, workspaceId } = await signedInOwner(page, playwright, baseURL, "Collab E2E");
   const flowId = await createFlow(api, workspaceId, "Collab flow", graph("throw new Error('value too big: ' + input.value)"));
   const executionId = await execute(api, workspaceId, flowId, {});
-  await waitForStatus(api, workspaceId, executionId, ["failed"]);
+  await waitForStatus(api, workspaceId, executionId, "failed");
 
   await page.goto(`/w/${workspaceId}/executions/${executionId}`);
   const panel = page.getByTestId("run-collab");
@@ -42,7 +32,7 @@ test("comment on a step, upload and download a file, rename, and re-run from the
   await panel.getByRole("button", { name: "Comment" }).click();
   const comment = panel.getByTestId("comment").first();
   await expect(comment.locator("strong")).toHaveText("limit");
-  await expect(comment).toContainText("step: check");
+  await expect(comment).toContainText("step: Check value");
   expect(await comment.locator("script").count()).toBe(0);
   expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
 
@@ -60,7 +50,7 @@ test("comment on a step, upload and download a file, rename, and re-run from the
   // A file past 10 MB arrives whole (uploads bypass the Next proxy, which would truncate it).
   const big = Buffer.alloc(11 * 1024 * 1024, 0x62);
   const bigUpload = await api.post(`/api/v1/executions/${executionId}/artifacts`, {
-    headers: { "x-weft-workspace": workspaceId, "content-type": "application/octet-stream", "x-filename": "big.bin" },
+    headers: { ...inWorkspace(workspaceId), "content-type": "application/octet-stream", "x-filename": "big.bin" },
     data: big,
   });
   expect(bigUpload.status(), await bigUpload.text()).toBe(201);
@@ -76,7 +66,7 @@ test("comment on a step, upload and download a file, rename, and re-run from the
 
   // Fix the flow, then re-run from the failed step on the draft.
   const fixed = await api.put(`/api/v1/flows/${flowId}`, {
-    headers: { "x-weft-workspace": workspaceId },
+    headers: inWorkspace(workspaceId),
     data: { ...graph("return { checked: input.value * 2 };"), version: 1 },
   });
   expect(fixed.status(), await fixed.text()).toBe(200);
@@ -86,7 +76,7 @@ test("comment on a step, upload and download a file, rename, and re-run from the
   await page.getByRole("dialog").getByRole("button", { name: "Re-run" }).click();
   await page.waitForURL((url) => url.pathname.startsWith(`/w/${workspaceId}/executions/`) && !url.pathname.endsWith(executionId));
   const newId = page.url().split("/").pop()!;
-  await waitForStatus(api, workspaceId, newId, ["completed"]);
+  await waitForStatus(api, workspaceId, newId, "completed");
   await page.reload();
   const newPanel = page.getByTestId("run-collab");
   await expect(newPanel.getByTestId("run-name")).toHaveText("limit investigation");
@@ -94,11 +84,11 @@ test("comment on a step, upload and download a file, rename, and re-run from the
   const prepare = newPanel.locator('[data-testid="step-row"][data-node-id="prepare"]');
   await expect(prepare).toContainText("reused");
   await expect(newPanel.locator('[data-testid="step-row"][data-node-id="check"]')).not.toContainText("reused");
-  await newPanel.locator('[data-testid="step-row"][data-node-id="check"]').getByRole("button", { name: "check" }).click();
+  await newPanel.locator('[data-testid="step-row"][data-node-id="check"]').getByRole("button", { name: "Check value" }).click();
   await newPanel.getByRole("tab", { name: "output" }).click();
   await expect(newPanel.getByTestId("step-log")).toContainText('"checked": 42');
   // The reused step did not run again: no node_start for it in the new run's events.
-  const events = (await (await api.get(`/api/v1/executions/${newId}/events`, { headers: { "x-weft-workspace": workspaceId } })).json()) as {
+  const events = (await (await api.get(`/api/v1/executions/${newId}/events`, { headers: inWorkspace(workspaceId) })).json()) as {
     events: Array<{ type: string; data: { nodeId?: string; reused?: boolean } }>;
   };
   expect(events.events.filter((e) => e.type === "node_start").map((e) => e.data.nodeId)).toEqual(["check", "out"]);

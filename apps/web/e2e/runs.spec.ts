@@ -1,8 +1,6 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
-import { createFlow, edge, execute, node, ownerWithWorkspace, snapshot } from "./support";
-
-// Setup runs real flows on a shared, loaded machine: three minutes per test, as the builder specs.
-test.describe.configure({ timeout: 180_000 });
+import { expect, test } from "@playwright/test";
+import { canvasNode } from "./builder";
+import { at, createFlow, edge, execute, inWorkspace, node, signedInOwner, snapshot, storedFlow, waitForStatus } from "./support";
 
 // Issue 12, run pages (problems 9 and 12): a failure names its block by label, gives a hint and opens
 // the builder with that block selected; a connection error names the connection and its host; the
@@ -10,22 +8,10 @@ test.describe.configure({ timeout: 180_000 });
 // attempt 2); an approval reads "Waiting for approval", its question before the form, and the time
 // spent waiting is not counted in the active time that header and live bar both show.
 
-const labelled = (id: string, type: string, label: string, config: Record<string, unknown> = {}, x = 0) => ({
-  ...node(id, type, config, { x, y: 0 }),
-  data: { label, config },
-});
-const headers = (workspaceId: string) => ({ "x-weft-workspace": workspaceId });
-
-async function waitForStatus(api: APIRequestContext, workspaceId: string, executionId: string, status: string) {
-  await expect
-    .poll(async () => ((await (await api.get(`/api/v1/executions/${executionId}`, { headers: headers(workspaceId) })).json()) as { status: string }).status, {
-      timeout: 20_000,
-    })
-    .toBe(status);
-}
+const labelled = (id: string, type: string, label: string, config: Record<string, unknown> = {}, x = 0) => node(id, type, config, at(x, 0), { label });
 
 test("a failed run names its block, hints at the fix, opens the builder at it; after the fix the re-run is attempt 2", async ({ page, playwright, baseURL }, testInfo) => {
-  const { api, workspaceId } = await ownerWithWorkspace(playwright, baseURL, "Fay Failure");
+  const { api, workspaceId } = await signedInOwner(page, playwright, baseURL, "Fay Failure");
   const graph = {
     nodes: [labelled("in", "source", "Start"), labelled("tax", "function", "Compute tax", { code: "throw new Error('rate table missing')" }, 300), labelled("out", "sink", "End", {}, 600)],
     edges: [edge("in", "tax"), edge("tax", "out")],
@@ -33,12 +19,12 @@ test("a failed run names its block, hints at the fix, opens the builder at it; a
   const flowId = await createFlow(api, workspaceId, "Invoices", graph);
   const executionId = await execute(api, workspaceId, flowId, {});
   await waitForStatus(api, workspaceId, executionId, "failed");
-  await page.context().addCookies((await api.storageState()).cookies);
 
   await page.goto(`/w/${workspaceId}/executions/${executionId}`);
   const failure = page.getByTestId("execution-failure");
   await expect(page.getByRole("alert").filter({ hasText: "Run failed at “Compute tax”" })).toBeVisible();
-  await expect(failure.getByTestId("execution-error")).toHaveText("rate table missing");
+  // The sandbox adds the line the error was thrown at.
+  await expect(failure.getByTestId("execution-error")).toHaveText("rate table missing (line 1)");
   await expect(failure.getByTestId("execution-error-hint")).toContainText("open the block and fix its code");
   const card = page.locator('[data-testid="node-card"][data-node-id="tax"]');
   await expect(card).toContainText("Compute tax");
@@ -48,13 +34,13 @@ test("a failed run names its block, hints at the fix, opens the builder at it; a
   // Open in builder: the failed block is selected there.
   await failure.getByTestId("open-in-builder").click();
   await expect(page).toHaveURL(new RegExp(`/w/${workspaceId}/flows/${flowId}\\?node=tax$`));
-  await expect(page.locator('.react-flow__node[data-id="tax"]')).toHaveClass(/selected/);
+  await expect(canvasNode(page, "tax")).toHaveClass(/selected/);
   await snapshot(page, testInfo, "builder-node-selected");
 
   // Fix the draft, continue from the failed node: attempt 2, and attempt 1 is still listed.
   const fixed = { ...graph, nodes: graph.nodes.map((n) => (n.id === "tax" ? labelled("tax", "function", "Compute tax", { code: "return { tax: 19 };" }, 300) : n)) };
-  const current = (await (await api.get(`/api/v1/flows/${flowId}`, { headers: headers(workspaceId) })).json()) as { flow: { version: number } };
-  const saved = await api.put(`/api/v1/flows/${flowId}`, { headers: headers(workspaceId), data: { version: current.flow.version, ...fixed } });
+  const current = await storedFlow(api, workspaceId, flowId);
+  const saved = await api.put(`/api/v1/flows/${flowId}`, { headers: inWorkspace(workspaceId), data: { version: current.version, ...fixed } });
   expect(saved.status(), await saved.text()).toBe(200);
   await page.goto(`/w/${workspaceId}/executions/${executionId}`);
   await page.getByRole("button", { name: "Resume from failed node" }).click();
@@ -68,9 +54,9 @@ test("a failed run names its block, hints at the fix, opens the builder at it; a
 });
 
 test("a connection error names the connection and its host", async ({ page, playwright, baseURL }, testInfo) => {
-  const { api, workspaceId } = await ownerWithWorkspace(playwright, baseURL, "Carl Connection");
+  const { api, workspaceId } = await signedInOwner(page, playwright, baseURL, "Carl Connection");
   const created = await api.post("/api/v1/connections", {
-    headers: headers(workspaceId),
+    headers: inWorkspace(workspaceId),
     data: { name: "Local llama", provider: "openai_compatible", apiKey: "sk-test-not-real", baseUrl: "http://127.0.0.1:1/v1" },
   });
   expect(created.status(), await created.text()).toBe(201);
@@ -82,7 +68,6 @@ test("a connection error names the connection and its host", async ({ page, play
   const flowId = await createFlow(api, workspaceId, "Summaries", graph);
   const executionId = await execute(api, workspaceId, flowId, {});
   await waitForStatus(api, workspaceId, executionId, "failed");
-  await page.context().addCookies((await api.storageState()).cookies);
   await page.goto(`/w/${workspaceId}/executions/${executionId}`);
   await expect(page.getByTestId("execution-error")).toContainText('Connection "Local llama" (127.0.0.1:1)');
   await expect(page.getByRole("alert").filter({ hasText: "Run failed at “Summarise”" })).toBeVisible();
@@ -91,7 +76,7 @@ test("a connection error names the connection and its host", async ({ page, play
 });
 
 test("an approval waits as 'Waiting for approval', question first; the wait is not counted in the active time", async ({ page, playwright, baseURL }, testInfo) => {
-  const { api, workspaceId } = await ownerWithWorkspace(playwright, baseURL, "Ada Approval");
+  const { api, workspaceId } = await signedInOwner(page, playwright, baseURL, "Ada Approval");
   const graph = {
     nodes: [labelled("in", "source", "Start"), labelled("ok", "approval", "Manager sign-off", { message: "Ship release 2.4 to production?" }, 300), labelled("out", "sink", "End", {}, 600)],
     edges: [edge("in", "ok"), edge("ok", "out")],
@@ -100,7 +85,6 @@ test("an approval waits as 'Waiting for approval', question first; the wait is n
   const startedAt = Date.now();
   const executionId = await execute(api, workspaceId, flowId, {});
   await waitForStatus(api, workspaceId, executionId, "paused");
-  await page.context().addCookies((await api.storageState()).cookies);
 
   await page.goto(`/w/${workspaceId}/executions/${executionId}`);
   const status = page.getByTestId("execution-status");

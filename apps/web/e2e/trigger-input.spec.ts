@@ -1,9 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { expect, test, type Page } from "@playwright/test";
-import { createFlow, edge, node, ownerWithWorkspace, snapshot } from "./support";
-
-// Setup runs real flows on a shared, loaded machine: three minutes per test, as the builder specs.
-test.describe.configure({ timeout: 180_000 });
+import { expect, test } from "@playwright/test";
+import { openTriggerSection } from "./builder";
+import { at, createFlow, edge, node, signedInOwner, snapshot } from "./support";
 
 // Issue 12, problem 4 and the trigger panels' content. A flow whose Start block requires `n`:
 // the webhook panel's "Try it" command, run as shown in a real shell, starts a run that completes
@@ -13,7 +11,6 @@ test.describe.configure({ timeout: 180_000 });
 
 test.use({ viewport: { width: 1400, height: 2200 } });
 
-const at = (x: number, y: number) => ({ x, y });
 const needsN = {
   nodes: [
     node("in", "source", { inputSchema: { type: "object", required: ["n"], properties: { n: { type: "integer", minimum: 2 } } } }, at(0, 0)),
@@ -23,20 +20,11 @@ const needsN = {
   edges: [edge("in", "double"), edge("double", "out")],
 };
 
-async function openPanel(page: Page, testId: "trigger-webhook" | "trigger-schedules") {
-  if (!(await page.getByTestId("trigger-sheet").isVisible())) await page.getByRole("button", { name: "Triggers", exact: true }).click();
-  const section = page.getByTestId(testId);
-  await section.locator("summary").click();
-  await expect(section).toHaveAttribute("open", "");
-  return section;
-}
-
 test("the webhook panel's curl, run as shown, passes the Start block's schema and the run completes", async ({ page, playwright, baseURL }, testInfo) => {
-  const { api, workspaceId } = await ownerWithWorkspace(playwright, baseURL, "Tina Tryit");
+  const { api, workspaceId } = await signedInOwner(page, playwright, baseURL, "Tina Tryit");
   const flowId = await createFlow(api, workspaceId, "Doubler", needsN);
-  await page.context().addCookies((await api.storageState()).cookies);
   await page.goto(`/w/${workspaceId}/flows/${flowId}`);
-  const panel = await openPanel(page, "trigger-webhook");
+  const panel = await openTriggerSection(page, "trigger-webhook");
   await panel.getByRole("button", { name: "Create webhook" }).click();
   await expect(panel.getByTestId("webhook-url-once")).toBeVisible();
   await expect(panel.getByTestId("webhook-body-rule")).toContainText("checked against the Start block's input schema");
@@ -65,11 +53,10 @@ test.describe("schedules", () => {
   test.use({ timezoneId: "Asia/Tokyo" });
 
   test("the form starts in the browser's zone, searches zones, says the cron in words, and refuses input the schema rejects", async ({ page, playwright, baseURL }, testInfo) => {
-    const { api, workspaceId } = await ownerWithWorkspace(playwright, baseURL, "Sam Slot");
+    const { api, workspaceId } = await signedInOwner(page, playwright, baseURL, "Sam Slot");
     const flowId = await createFlow(api, workspaceId, "Nightly doubler", needsN);
-    await page.context().addCookies((await api.storageState()).cookies);
     await page.goto(`/w/${workspaceId}/flows/${flowId}`);
-    const panel = await openPanel(page, "trigger-schedules");
+    const panel = await openTriggerSection(page, "trigger-schedules");
     await panel.getByRole("button", { name: "New schedule" }).click();
     const form = panel.getByRole("form", { name: "New schedule" });
 

@@ -1,5 +1,6 @@
 import { expect, test, type APIRequestContext, type Page, type TestInfo } from "@playwright/test";
-import { createFlow, edge, node, ownerWithWorkspace, PASSWORD, snapshot, uniqueEmail } from "./support";
+import { openTriggerSection } from "./builder";
+import { at, createFlow, edge, memberOf, node, ownerWithWorkspace, signedInOwner, signIn, snapshot } from "./support";
 
 // Flow triggers in the builder's triggers sheet. The webhook: created in the panel, its URL shown once
 // (copied from there), called over real HTTP, the call in the log with a link to its completed run;
@@ -10,8 +11,6 @@ import { createFlow, edge, node, ownerWithWorkspace, PASSWORD, snapshot, uniqueE
 
 // Tall enough that the whole side panel fits, for its screenshots.
 test.use({ viewport: { width: 1400, height: 2200 } });
-
-const at = (x: number, y: number) => ({ x, y });
 
 /** source -> function (echoes the webhook body's message) -> sink. */
 const echo = {
@@ -40,15 +39,7 @@ const onSchedule = {
   edges: [edge("in", "when"), edge("when", "out")],
 };
 
-/** The builder's triggers sheet (opened from the header's Triggers button), then one of its sections. */
-async function openPanel(page: Page, testId: "trigger-webhook" | "trigger-schedules") {
-  if (!(await page.getByTestId("trigger-sheet").isVisible())) await page.getByRole("button", { name: "Triggers", exact: true }).click();
-  const section = page.getByTestId(testId);
-  await section.locator("summary").click();
-  await expect(section).toHaveAttribute("open", "");
-  return section;
-}
-const openWebhookPanel = (page: Page) => openPanel(page, "trigger-webhook");
+const openWebhookPanel = (page: Page) => openTriggerSection(page, "trigger-webhook");
 
 async function post(request: APIRequestContext, url: string, data: unknown, headers: Record<string, string> = {}) {
   return request.post(url, { data, headers });
@@ -60,9 +51,8 @@ test("an owner creates a webhook in the builder, calls it, follows the log to th
   baseURL,
   request,
 }, testInfo) => {
-  const { api, workspaceId } = await ownerWithWorkspace(playwright, baseURL, "Wanda Webhook");
+  const { api, workspaceId } = await signedInOwner(page, playwright, baseURL, "Wanda Webhook");
   const flowId = await createFlow(api, workspaceId, "Echo", echo);
-  await page.context().addCookies((await api.storageState()).cookies);
   await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
 
   await page.goto(`/w/${workspaceId}/flows/${flowId}`);
@@ -207,13 +197,8 @@ test("a viewer sees the webhook's settings and log but no controls to change it"
   });
   expect(scheduled.status(), await scheduled.text()).toBe(201);
 
-  const viewerEmail = uniqueEmail("viewer");
-  const viewer = await playwright.request.newContext({ baseURL });
-  const signUp = await viewer.post("/api/auth/sign-up", { data: { name: "Vera Viewer", email: viewerEmail, password: PASSWORD } });
-  expect(signUp.status(), await signUp.text()).toBe(201);
-  const invited = await api.post(`/api/v1/workspaces/${workspaceId}/members`, { data: { email: viewerEmail, role: "viewer" } });
-  expect(invited.status(), await invited.text()).toBe(201);
-  await page.context().addCookies((await viewer.storageState()).cookies);
+  const viewer = await memberOf(playwright, baseURL, api, workspaceId, "Vera Viewer", "viewer");
+  await signIn(page, viewer);
 
   await page.goto(`/w/${workspaceId}/flows/${flowId}`);
   await expect(page.locator(".react-flow__node")).toHaveCount(3);
@@ -232,7 +217,7 @@ test("a viewer sees the webhook's settings and log but no controls to change it"
   for (const role of ["textbox", "spinbutton", "combobox"] as const) await expect(panel.getByRole(role)).toHaveCount(0);
 
   // The schedules: listed with their settings and history, nothing to change them with.
-  const schedules = await openPanel(page, "trigger-schedules");
+  const schedules = await openTriggerSection(page, "trigger-schedules");
   const item = schedules.getByTestId("schedule");
   await expect(item).toHaveCount(1);
   await expect(item.getByTestId("schedule-cron")).toHaveText("0 9 * * 1-5");
@@ -259,13 +244,12 @@ test.describe("schedules", () => {
   test.use({ timezoneId: "America/New_York" });
 
   test("an owner adds a schedule with a live preview of its next five runs, disables it and deletes it", async ({ page, playwright, baseURL }, testInfo) => {
-    const { api, workspaceId } = await ownerWithWorkspace(playwright, baseURL, "Sven Schedule");
+    const { api, workspaceId } = await signedInOwner(page, playwright, baseURL, "Sven Schedule");
     const flowId = await createFlow(api, workspaceId, "Every five", onSchedule);
-    await page.context().addCookies((await api.storageState()).cookies);
 
     await page.goto(`/w/${workspaceId}/flows/${flowId}`);
     await expect(page.locator(".react-flow__node")).toHaveCount(3);
-    const panel = await openPanel(page, "trigger-schedules");
+    const panel = await openTriggerSection(page, "trigger-schedules");
     await expect(panel.locator("summary")).toContainText("None");
     await expect(panel.getByTestId("schedules-empty")).toBeVisible();
     await panel.getByRole("button", { name: "New schedule" }).click();
@@ -347,19 +331,17 @@ test.describe("schedules", () => {
   });
 
   test("a slot that fires shows in the schedule's history with its run, triggered by the schedule", async ({ page, playwright, baseURL }, testInfo) => {
-    // Waits for the next whole minute: the scheduler fires real slots only.
-    test.setTimeout(150_000);
-    const { api, workspaceId } = await ownerWithWorkspace(playwright, baseURL, "Mia Minute");
+    // Waits for the next whole minute: the scheduler fires real slots only (within the 3 minutes a test has).
+    const { api, workspaceId } = await signedInOwner(page, playwright, baseURL, "Mia Minute");
     const flowId = await createFlow(api, workspaceId, "Every minute", onSchedule);
     const created = await api.post(`/api/v1/flows/${flowId}/schedules`, {
       headers: { "x-weft-workspace": workspaceId },
       data: { cron: "* * * * *", timezone: "UTC", input: { report: "minutely" } },
     });
     expect(created.status(), await created.text()).toBe(201);
-    await page.context().addCookies((await api.storageState()).cookies);
 
     await page.goto(`/w/${workspaceId}/flows/${flowId}`);
-    const panel = await openPanel(page, "trigger-schedules");
+    const panel = await openTriggerSection(page, "trigger-schedules");
     const item = panel.getByTestId("schedule");
     await item.getByRole("button", { name: "History" }).click();
     await expect(item.getByRole("button", { name: "History" })).toHaveAttribute("aria-expanded", "true");

@@ -18,9 +18,15 @@ let owner: SignedUpUser;
 let workspaceId: string;
 const flowIds: string[] = [];
 const HOUR_MS = 3600 * 1000;
-/** The range starts on an hour: analytics apply `from` at hour granularity (rounded down). */
-const FROM = new Date(Math.floor((Date.now() - 4 * 24 * HOUR_MS) / HOUR_MS) * HOUR_MS);
+/**
+ * The workload's range: 80 days, so the totals read every rollup level (hours, 6 hours, days and the
+ * 4-, 16- and 64-day spans). It starts on an hour: analytics apply `from` at hour granularity.
+ */
+const FROM = new Date(Math.floor((Date.now() - 80 * 24 * HOUR_MS) / HOUR_MS) * HOUR_MS);
 const TO = new Date(Date.now() + 3600 * 1000);
+/** Most runs fall in the last two days, so hours and days hold several samples; the rest anywhere. */
+const RECENT = new Date(Math.floor((Date.now() - 2 * 24 * HOUR_MS) / HOUR_MS) * HOUR_MS);
+type Range = { from: Date; to: Date };
 
 /** mulberry32: a small seeded PRNG, so a failure can be replayed. */
 function prng(seed: number) {
@@ -106,7 +112,8 @@ async function workload(index: number) {
   const commit = (blocks: BlockUpsert[]) => store.commit({ executionId: execution.id, owner, events: blocks.map((b) => ({ type: "node_start" as const, nodeId: b.nodeId, blockType: b.blockType, attempt: b.attempt ?? 1 })), blocks });
   for (const node of NODES) {
     if (random() < 0.15) continue; // never reached
-    const at = new Date(FROM.getTime() + int(TO.getTime() - FROM.getTime() - 2 * 3600 * 1000));
+    const start = random() < 0.6 ? RECENT : FROM;
+    const at = new Date(start.getTime() + int(TO.getTime() - start.getTime() - 2 * 3600 * 1000));
     await commit([{ nodeId: node.id, iteration: "", blockType: node.type, status: "running", attempt: 1, startedAt: at }]);
     const twist = random();
     if (twist < 0.15) {
@@ -141,6 +148,23 @@ async function workload(index: number) {
   }
 }
 
+/** Many runs of two nodes (loop iterations) in one hour: buckets where p50 and p95 are far apart. */
+async function burst() {
+  const store = api.deps.executions;
+  const execution = await store.create({ workspaceId, flowId: flowIds[0]!, graph: { nodes: [], edges: [] }, input: {} });
+  const owner = "burst";
+  await store.claim({ owner, leaseMs: 60_000, onlyId: execution.id });
+  await store.commit({ executionId: execution.id, owner, from: ["pending"], to: "running", events: [{ type: "execution_start" }] });
+  const hour = RECENT.getTime() + 5 * HOUR_MS;
+  const blocks: BlockUpsert[] = [];
+  for (let i = 0; i < 60; i++) {
+    const node = NODES[i % 2 === 0 ? 0 : 2];
+    const at = new Date(hour + int(HOUR_MS));
+    blocks.push({ ...(random() < 0.15 ? failure(node, at, 1) : completion(node, at, 1)), iteration: String(i) });
+  }
+  await store.commit({ executionId: execution.id, owner, events: blocks.map((b) => ({ type: "node_start" as const, nodeId: b.nodeId, blockType: b.blockType, attempt: 1 })), blocks });
+}
+
 async function raw<T>(query: ReturnType<typeof sql>): Promise<T[]> {
   return rowsOf<T>(await api.deps.db.execute(query));
 }
@@ -148,6 +172,7 @@ async function raw<T>(query: ReturnType<typeof sql>): Promise<T[]> {
 describe("analytics exactness", () => {
   it(`every figure equals the raw rows after a randomized workload (seed ${SEED})`, async () => {
     for (let i = 0; i < 70; i++) await workload(i);
+    await burst();
 
     // Feedback, edited: every decision gets up to three verdicts in a row; the last one counts.
     const caller = callerFor(api.deps, owner.user);
@@ -165,29 +190,15 @@ describe("analytics exactness", () => {
              (select count(*)::int from decisions where workspace_id = ${workspaceId}::uuid) as decisions`);
     expect(counts!.decisions).toBe(counts!.blocks);
 
-    for (const bucket of ["hour", "day"] as const) {
-      const service = await caller.analytics.blocks({ workspaceId, from: FROM, to: TO, bucket });
-      const expected = await rawBlockFigures(bucket);
-      const actual = service.series.map((s) => ({ ...pickFigures(s), key: `${s.flowId}|${s.nodeId}|${s.bucket.toISOString()}` }));
-      const expectedByKey = new Map(expected.map((e) => [e.key, e]));
-      for (const row of sortByKey(actual)) expect(row, row.key).toEqual(expectedByKey.get(row.key));
-      expect(actual.length).toBe(expected.length);
+    // The whole range, then ranges that start and end anywhere (mid-hour, mid-day, mid-span).
+    const ranges: Range[] = [{ from: FROM, to: TO }];
+    for (let k = 0; k < 6; k++) {
+      const a = FROM.getTime() + int(TO.getTime() - FROM.getTime());
+      const b = FROM.getTime() + int(TO.getTime() - FROM.getTime());
+      if (Math.abs(a - b) > HOUR_MS) ranges.push({ from: new Date(Math.min(a, b)), to: new Date(Math.max(a, b)) });
     }
-    const totals = await caller.analytics.blocks({ workspaceId, from: FROM, to: TO });
-    expect(sortByKey(totals.totals.map((s) => ({ ...pickFigures(s), key: `${s.flowId}|${s.nodeId}|` })))).toEqual(sortByKey(await rawBlockFigures(null)));
-
-    for (const groupBy of ["model", "flow", "node"] as const) {
-      const service = await caller.analytics.costs({ workspaceId, from: FROM, to: TO, groupBy });
-      const dims = groupBy === "model" ? sql`m.model` : groupBy === "flow" ? sql`m.flow_id::text` : sql`m.flow_id::text || ':' || m.node_id`;
-      const expected = await raw<{ key: string; tokens_in: number; tokens_out: number; known: string; unknown: number; calls: number }>(sql`
-        with m as (${rawBlocks()})
-        select ${dims} as key, sum(tokens_in)::float8 as tokens_in, sum(tokens_out)::float8 as tokens_out, coalesce(sum(cost_usd), 0)::text as known,
-               (count(*) filter (where tokens_in is not null and cost_usd is null))::int as unknown, (count(*) filter (where tokens_in is not null))::int as calls
-          from m where m.tokens_in is not null group by 1`);
-      expect(sortByKey(service.rows.map((r) => ({ key: r.key, tokensIn: r.tokensIn, tokensOut: r.tokensOut, knownCostUsd: r.knownCostUsd, costUsd: r.costUsd, unknown: r.unknownCostCalls, calls: r.calls })))).toEqual(
-        sortByKey(expected.map((e) => ({ key: e.key, tokensIn: Number(e.tokens_in), tokensOut: Number(e.tokens_out), knownCostUsd: Number(e.known), costUsd: e.unknown > 0 ? null : Number(e.known), unknown: e.unknown, calls: e.calls }))),
-      );
-    }
+    ranges.push({ from: new Date(RECENT.getTime() + 7 * HOUR_MS + 123_456), to: new Date(TO.getTime() - 5 * HOUR_MS - 654_321) });
+    for (const range of ranges) await expectExactFigures(caller, range);
 
     const failures = await caller.analytics.failures({ workspaceId, from: FROM, to: TO });
     const expectedFailures = await raw<{ fingerprint: string; count: number; first_seen: Date; last_seen: Date; flows: string[]; executions: string[] }>(sql`
@@ -211,16 +222,48 @@ describe("analytics exactness", () => {
   }, 300_000);
 });
 
+
+/** Every block and cost figure of `range` equals the same figure from the raw rows. */
+async function expectExactFigures(caller: ReturnType<typeof callerFor>, range: Range) {
+  const label = `${range.from.toISOString()}..${range.to.toISOString()}`;
+  for (const bucket of ["hour", "day"] as const) {
+    const service = await caller.analytics.blocks({ workspaceId, from: range.from, to: range.to, bucket });
+    const expected = await rawBlockFigures(range, bucket);
+    const actual = service.series.map((s) => ({ ...pickFigures(s), key: `${s.flowId}|${s.nodeId}|${s.bucket.toISOString()}` }));
+    const expectedByKey = new Map(expected.map((e) => [e.key, e]));
+    for (const row of sortByKey(actual)) expect(row, `${label} ${row.key}`).toEqual(expectedByKey.get(row.key));
+    expect(actual.length, label).toBe(expected.length);
+  }
+  const totals = await caller.analytics.blocks({ workspaceId, from: range.from, to: range.to });
+  expect(sortByKey(totals.totals.map((s) => ({ ...pickFigures(s), key: `${s.flowId}|${s.nodeId}|` })))).toEqual(sortByKey(await rawBlockFigures(range, null)));
+
+  for (const groupBy of ["model", "flow", "node"] as const) {
+    const service = await caller.analytics.costs({ workspaceId, from: range.from, to: range.to, groupBy });
+    const dims = groupBy === "model" ? sql`m.model` : groupBy === "flow" ? sql`m.flow_id::text` : sql`m.flow_id::text || ':' || m.node_id`;
+    const expected = await raw<{ key: string; tokens_in: number; tokens_out: number; known: string; unknown: number; calls: number }>(sql`
+      with m as (${rawBlocks(range)})
+      select ${dims} as key, sum(tokens_in)::float8 as tokens_in, sum(tokens_out)::float8 as tokens_out, coalesce(sum(cost_usd), 0)::text as known,
+             (count(*) filter (where tokens_in is not null and cost_usd is null))::int as unknown, (count(*) filter (where tokens_in is not null))::int as calls
+        from m where m.tokens_in is not null group by 1`);
+    expect(sortByKey(service.rows.map((r) => ({ key: r.key, tokensIn: r.tokensIn, tokensOut: r.tokensOut, knownCostUsd: r.knownCostUsd, costUsd: r.costUsd, unknown: r.unknownCostCalls, calls: r.calls })))).toEqual(
+      sortByKey(expected.map((e) => ({ key: e.key, tokensIn: Number(e.tokens_in), tokensOut: Number(e.tokens_out), knownCostUsd: Number(e.known), costUsd: e.unknown > 0 ? null : Number(e.known), unknown: e.unknown, calls: e.calls }))),
+    );
+  }
+}
+
 /** Completed and failed block rows of non-test runs in the range, with their hour. */
-const rawBlocks = () => sql`
+const rawBlocks = (range: Range = { from: FROM, to: TO }) => sql`
   select e.flow_id, b.execution_id, b.node_id, b.block_type, b.status::text as status, b.duration_ms, b.ttft_ms, b.tokens_in, b.tokens_out, b.cost_usd,
          b.error->>'code' as err_code, b.error->>'message' as err_message, coalesce(b.finished_at, b.started_at, b.created_at) as at,
          weft_block_model(b.block_type, b.output, e.graph, b.node_id) as model,
          date_trunc('hour', coalesce(b.finished_at, b.started_at, b.created_at), 'UTC') as hour
     from block_executions b join flow_executions e on e.id = b.execution_id
    where e.workspace_id = ${workspaceId}::uuid and e.kind = 'flow' and b.status in ('completed', 'failed')
-     and date_trunc('hour', coalesce(b.finished_at, b.started_at, b.created_at), 'UTC') >= ${FROM.toISOString()}::timestamptz
-     and date_trunc('hour', coalesce(b.finished_at, b.started_at, b.created_at), 'UTC') < ${TO.toISOString()}::timestamptz`;
+     and date_trunc('hour', coalesce(b.finished_at, b.started_at, b.created_at), 'UTC') >= ${hourOf(range.from).toISOString()}::timestamptz
+     and date_trunc('hour', coalesce(b.finished_at, b.started_at, b.created_at), 'UTC') < ${range.to.toISOString()}::timestamptz`;
+
+/** Analytics apply `from` at hour granularity (rounded down). */
+const hourOf = (d: Date) => new Date(Math.floor(d.getTime() / HOUR_MS) * HOUR_MS);
 
 type Figures = ReturnType<typeof pickFigures> & { key: string };
 
@@ -236,11 +279,11 @@ function pickFigures(s: {
 }
 
 /** The block figures computed from the raw rows (percentiles with percentile_disc over the same ms keys). */
-async function rawBlockFigures(unit: "hour" | "day" | null): Promise<Figures[]> {
+async function rawBlockFigures(range: Range, unit: "hour" | "day" | null): Promise<Figures[]> {
   const bk = (column: string) => (unit ? sql.raw(`date_trunc('${unit}', ${column}, 'UTC')`) : sql`null::timestamptz`);
   type Row = { flow_id: string; node_id: string; b: string | Date | null; runs: number; failures: number; tokens_in: number; tokens_out: number; known: string; unknown: number; p50: number | null; p95: number | null; ttft: number | null };
   const blocks = await raw<Row>(sql`
-    with m as (${rawBlocks()})
+    with m as (${rawBlocks(range)})
     select flow_id, node_id, ${bk("hour")} as b, count(*)::int as runs, (count(*) filter (where status = 'failed'))::int as failures,
            coalesce(sum(tokens_in), 0)::float8 as tokens_in, coalesce(sum(tokens_out), 0)::float8 as tokens_out, coalesce(sum(cost_usd), 0)::text as known,
            (count(*) filter (where tokens_in is not null and cost_usd is null))::int as unknown,
@@ -255,7 +298,7 @@ async function rawBlockFigures(unit: "hour" | "day" | null): Promise<Figures[]> 
            (count(*) filter (where feedback = 'partial'))::int as partial
       from decisions
      where workspace_id = ${workspaceId}::uuid and not is_test
-       and date_trunc('hour', created_at, 'UTC') >= ${FROM.toISOString()}::timestamptz and date_trunc('hour', created_at, 'UTC') < ${TO.toISOString()}::timestamptz
+       and date_trunc('hour', created_at, 'UTC') >= ${hourOf(range.from).toISOString()}::timestamptz and date_trunc('hour', created_at, 'UTC') < ${range.to.toISOString()}::timestamptz
      group by 1, 2, 3`);
   const key = (r: { flow_id: string; node_id: string; b: string | Date | null }) => `${r.flow_id}|${r.node_id}|${r.b === null ? "" : new Date(r.b).toISOString()}`;
   const out = new Map<string, Figures>();

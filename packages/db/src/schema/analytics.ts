@@ -120,3 +120,95 @@ export const analyticsFailures = pgTable(
 
 export type DecisionCategory = typeof decisionCategories.$inferSelect;
 export type Pattern = typeof patterns.$inferSelect;
+
+/**
+ * Coarser levels of `analytics_node_hours` (drizzle/0010): the same sums per node and model over
+ * aligned spans of `span` hours (6, 24, 96, 384, 1536; a span starts at a multiple of its length since
+ * the Unix epoch, so a day span is a UTC day). A time range reads few rows: its edge hours, then the
+ * largest aligned spans that fit (see packages/api/src/services/analytics/spans.ts). Kept exact by the
+ * same statement triggers, in the same statement.
+ */
+export const analyticsNodeSpans = pgTable(
+  "analytics_node_spans",
+  {
+    // No foreign key (a check per written row on the commit path): drizzle/0010 deletes the rows
+    // with their workspace.
+    workspaceId: uuid("workspace_id").notNull(),
+    span: smallint("span").notNull(),
+    bucket: hour("bucket").notNull(),
+    flowId: uuid("flow_id").notNull(),
+    nodeId: text("node_id").notNull(),
+    model: text("model").notNull().default(""),
+    blockType: text("block_type").notNull().default(""),
+    runs: integer("runs").notNull().default(0),
+    failures: integer("failures").notNull().default(0),
+    tokensIn: bigint("tokens_in", { mode: "number" }).notNull().default(0),
+    tokensOut: bigint("tokens_out", { mode: "number" }).notNull().default(0),
+    costUsd: numeric("cost_usd", { precision: 18, scale: 8 }).notNull().default("0"),
+    pricedCalls: integer("priced_calls").notNull().default(0),
+    unknownCostCalls: integer("unknown_cost_calls").notNull().default(0),
+    decisions: integer("decisions").notNull().default(0),
+    correct: integer("correct").notNull().default(0),
+    incorrect: integer("incorrect").notNull().default(0),
+    partial: integer("partial").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.span, t.bucket, t.flowId, t.nodeId, t.model] })],
+);
+
+/** Coarser levels of `analytics_latency`: the exact histograms over the same aligned spans. */
+export const analyticsLatencySpans = pgTable(
+  "analytics_latency_spans",
+  {
+    // No foreign key (a check per written row on the commit path): drizzle/0010 deletes the rows
+    // with their workspace.
+    workspaceId: uuid("workspace_id").notNull(),
+    span: smallint("span").notNull(),
+    bucket: hour("bucket").notNull(),
+    flowId: uuid("flow_id").notNull(),
+    nodeId: text("node_id").notNull(),
+    metric: smallint("metric").notNull(),
+    value: integer("value").notNull(),
+    n: integer("n").notNull().default(0),
+  },
+  // The migration adds `INCLUDE (n)` to the key, so ranges are read by index-only scans (as for
+  // analytics_node_spans, whose key includes every figure).
+  (t) => [primaryKey({ columns: [t.workspaceId, t.span, t.bucket, t.flowId, t.nodeId, t.metric, t.value] })],
+);
+
+/**
+ * The block figures of each node per UTC hour (span 1) and UTC day (span 24), as the hour and day
+ * series show them: the sums of analytics_node_hours / analytics_node_spans over models, and the
+ * nearest-rank p50/p95 duration and p50 TTFT of the bucket's histograms (null without samples).
+ * The sums are kept by the triggers like the other rollups, the percentiles recomputed from the
+ * histograms for the buckets a statement touched (drizzle/0010); a bucket whose runs and decisions went
+ * back to 0 keeps its row (readers skip it).
+ */
+export const analyticsNodeStats = pgTable(
+  "analytics_node_stats",
+  {
+    // No foreign key (a check per written row on the commit path): drizzle/0010 deletes the rows
+    // with their workspace.
+    workspaceId: uuid("workspace_id").notNull(),
+    span: smallint("span").notNull(),
+    bucket: hour("bucket").notNull(),
+    flowId: uuid("flow_id").notNull(),
+    nodeId: text("node_id").notNull(),
+    blockType: text("block_type").notNull().default(""),
+    runs: integer("runs").notNull().default(0),
+    failures: integer("failures").notNull().default(0),
+    tokensIn: bigint("tokens_in", { mode: "number" }).notNull().default(0),
+    tokensOut: bigint("tokens_out", { mode: "number" }).notNull().default(0),
+    costUsd: numeric("cost_usd", { precision: 18, scale: 8 }).notNull().default("0"),
+    unknownCostCalls: integer("unknown_cost_calls").notNull().default(0),
+    decisions: integer("decisions").notNull().default(0),
+    correct: integer("correct").notNull().default(0),
+    incorrect: integer("incorrect").notNull().default(0),
+    partial: integer("partial").notNull().default(0),
+    durationP50: integer("duration_p50"),
+    durationP95: integer("duration_p95"),
+    ttftP50: integer("ttft_p50"),
+  },
+  // The migration adds `INCLUDE` (every figure) to the key and an index on (workspace, flow, span,
+  // bucket) with the same, so hour and day series are index-only scans, for all flows or one.
+  (t) => [primaryKey({ columns: [t.workspaceId, t.span, t.bucket, t.flowId, t.nodeId] })],
+);

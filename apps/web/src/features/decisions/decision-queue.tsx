@@ -63,7 +63,9 @@ export function DecisionQueue({ workspaceId, flows, canEdit }: { workspaceId: st
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const index = Math.max(0, items.findIndex((d) => d.id === selectedId));
   const selected: Decision | undefined = items[index];
-  const [keyed, setKeyed] = useState<{ value: Verdict; at: number } | undefined>();
+  // A verdict keyed in belongs to the decision it was keyed on: when that decision leaves the list
+  // (judged, no longer "to review"), the next one must not inherit it.
+  const [keyed, setKeyed] = useState<{ value: Verdict; at: number; decisionId: string } | undefined>();
   const tagInput = useRef<HTMLInputElement>(null);
   const rows = useRef<Map<string, HTMLLIElement>>(new Map());
 
@@ -88,7 +90,7 @@ export function DecisionQueue({ workspaceId, flows, canEdit }: { workspaceId: st
         tagInput.current?.focus();
       } else {
         const verdict = verdicts.find((v) => v.key === e.key);
-        if (verdict && selected && canEdit) setKeyed({ value: verdict.value, at: Date.now() });
+        if (verdict && selected && canEdit) setKeyed({ value: verdict.value, at: Date.now(), decisionId: selected.id });
       }
     };
     window.addEventListener("keydown", onKey);
@@ -208,7 +210,7 @@ export function DecisionQueue({ workspaceId, flows, canEdit }: { workspaceId: st
                 workspaceId={workspaceId}
                 decision={selected}
                 canEdit={canEdit}
-                verdict={keyed}
+                verdict={keyed?.decisionId === selected.id ? keyed : undefined}
                 tagInputRef={tagInput}
               />
             </section>

@@ -28,17 +28,18 @@ const copy: Record<Action, { title: (n: number) => string; description: string; 
   },
 };
 
-/** Retry, cancel or delete the selected runs, each after a confirmation; says what happened. */
-export function BulkActions({ workspaceId, selected, onDone }: { workspaceId: string; selected: string[]; onDone: () => void }) {
+/**
+ * Retry, cancel or delete the selected runs, each after a confirmation; `onDone` gets what happened
+ * (the list shows it: after deleting every run this toolbar is gone with the table).
+ */
+export function BulkActions({ workspaceId, selected, onDone }: { workspaceId: string; selected: string[]; onDone: (result: string) => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [asking, setAsking] = useState<Action | null>(null);
-  const [result, setResult] = useState<string | null>(null);
   const finish = async (message: string) => {
     setAsking(null);
-    setResult(message);
     await queryClient.invalidateQueries({ queryKey: trpc.executions.list.pathKey() });
-    onDone();
+    onDone(message);
   };
   const summary = (verb: string, results: Outcome[]) => {
     const ok = results.filter((r) => r.ok).length;
@@ -71,11 +72,6 @@ export function BulkActions({ workspaceId, selected, onDone }: { workspaceId: st
         <Trash2 aria-hidden />
         Delete
       </Button>
-      {result ? (
-        <span role="status" className="text-sm text-muted-foreground" data-testid="bulk-result">
-          {result}
-        </span>
-      ) : null}
       {asking && current ? (
         <ConfirmDialog
           open

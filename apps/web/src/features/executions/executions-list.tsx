@@ -86,6 +86,7 @@ export function ExecutionsList({
   const hasPhases = rows.some((row) => row.phases.length > 0);
   const filtered = isFiltered(filters);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [bulkResult, setBulkResult] = useState<string | null>(null);
   // Only rows still listed stay selected (a filter or a delete removes the others).
   const shownSelected = useMemo(() => rows.filter((r) => selected.has(r.id)).map((r) => r.id), [rows, selected]);
   const toggle = useCallback((id: string, on: boolean) => {
@@ -128,6 +129,10 @@ export function ExecutionsList({
       </div>
 
       {query.error ? <Alert variant="error">{query.error.message}</Alert> : null}
+      {/* What the last bulk action did; outside the table, which is gone once every run is deleted. */}
+      <p role="status" className="text-sm text-muted-foreground empty:hidden" data-testid="bulk-result">
+        {bulkResult}
+      </p>
 
       <div aria-busy={query.isFetching && query.isPlaceholderData} className="flex flex-col gap-4">
         {query.isPending ? (
@@ -144,13 +149,25 @@ export function ExecutionsList({
           <ExecutionsBoard workspaceId={workspaceId} rows={rows} group={filters.group} />
         ) : (
           <div className="flex flex-col gap-2">
-            {canAct ? <BulkActions workspaceId={workspaceId} selected={shownSelected} onDone={() => setSelected(new Set())} /> : null}
+            {canAct ? (
+              <BulkActions
+                workspaceId={workspaceId}
+                selected={shownSelected}
+                onDone={(result) => {
+                  setSelected(new Set());
+                  setBulkResult(result);
+                }}
+              />
+            ) : null}
+            {/* The fixed columns leave the Error column about 90 px, without a horizontal scroll, both at
+                1024 px (700 px beside the sidebar) and from xl on (the page's 960 px with Trigger, Step
+                and Tokens shown). */}
             <div className="relative overflow-x-auto rounded-lg border border-border">
               <table className="w-full table-fixed text-sm" data-testid="executions-table">
                 <thead className="bg-muted/50 text-left text-xs text-muted-foreground">
                   <tr>
                     {canAct ? (
-                      <th scope="col" className="w-9 px-3 py-2">
+                      <th scope="col" className="w-8 px-2 py-2">
                         <input
                           type="checkbox"
                           aria-label="Select all shown runs"
@@ -160,15 +177,15 @@ export function ExecutionsList({
                         />
                       </th>
                     ) : null}
-                    <th scope="col" className="w-44 px-3 py-2 font-medium">Status</th>
-                    <th scope="col" className="w-48 px-3 py-2 font-medium">Flow</th>
-                    <th scope="col" className="hidden w-24 px-3 py-2 font-medium xl:table-cell">Trigger</th>
-                    <th scope="col" className="hidden w-40 px-3 py-2 font-medium xl:table-cell">Step</th>
-                    <th scope="col" className="w-36 px-3 py-2 font-medium">Started</th>
-                    <th scope="col" className="w-24 px-3 py-2 text-right font-medium" title={RUN_TIME_NOTE}>Active time</th>
-                    <th scope="col" className="hidden w-20 px-3 py-2 text-right font-medium xl:table-cell">Tokens</th>
-                    <th scope="col" className="w-20 px-3 py-2 text-right font-medium">Cost</th>
-                    <th scope="col" className="px-3 py-2 font-medium">Error</th>
+                    <th scope="col" className="w-44 px-2 py-2 font-medium">Status</th>
+                    <th scope="col" className="w-32 px-2 py-2 font-medium">Flow</th>
+                    <th scope="col" className="hidden w-22 px-2 py-2 font-medium xl:table-cell">Trigger</th>
+                    <th scope="col" className="hidden w-28 px-2 py-2 font-medium xl:table-cell">Step</th>
+                    <th scope="col" className="w-24 px-2 py-2 font-medium">Started</th>
+                    <th scope="col" className="w-22 px-2 py-2 text-right font-medium" title={RUN_TIME_NOTE}>Active time</th>
+                    <th scope="col" className="hidden w-18 px-2 py-2 text-right font-medium xl:table-cell">Tokens</th>
+                    <th scope="col" className="w-20 px-2 py-2 text-right font-medium">Cost</th>
+                    <th scope="col" className="px-2 py-2 font-medium">Error</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -239,7 +256,7 @@ const ExecutionTableRow = memo(function ExecutionTableRow({
   return (
     <tr className={cn("border-t border-border hover:bg-muted/30", selected && "bg-muted/40")} data-testid="execution-row" data-status={row.status} data-execution-id={row.id}>
       {selectable ? (
-        <td className="px-3 py-2">
+        <td className="px-2 py-2">
           <input
             type="checkbox"
             aria-label={`Select run ${row.id.slice(0, 8)} of ${row.flowName}`}
@@ -249,28 +266,28 @@ const ExecutionTableRow = memo(function ExecutionTableRow({
           />
         </td>
       ) : null}
-      <td className="px-3 py-2">
+      <td className="px-2 py-2">
         <StatusBadge status={rowStatus(row)} />
       </td>
-      <td className="px-3 py-2">
+      <td className="px-2 py-2">
         <Link href={`/w/${workspaceId}/executions/${row.id}`} className="block truncate font-medium hover:underline focus-visible:underline" title={row.flowName}>
           {row.flowName}
         </Link>
         <span className="font-mono text-xs text-muted-foreground">{row.id.slice(0, 8)}</span>
       </td>
-      <td className="hidden px-3 py-2 text-muted-foreground xl:table-cell">{triggerLabel(row.triggerType)}</td>
-      <td className="hidden px-3 py-2 xl:table-cell">
+      <td className="hidden px-2 py-2 text-muted-foreground xl:table-cell">{triggerLabel(row.triggerType)}</td>
+      <td className="hidden px-2 py-2 xl:table-cell">
         <CurrentStep row={row} />
       </td>
-      <td className="px-3 py-2 text-xs text-muted-foreground">
+      <td className="px-2 py-2 text-xs text-muted-foreground">
         <LocalTime value={row.startedAt ?? row.createdAt} />
       </td>
-      <td className="px-3 py-2 text-right">
+      <td className="px-2 py-2 text-right">
         <RunTime timing={row.timing} />
       </td>
-      <td className="hidden px-3 py-2 text-right tabular-nums xl:table-cell">{formatTokens(row.tokens)}</td>
-      <td className={row.costUsd == null ? "px-3 py-2 text-right text-muted-foreground" : "px-3 py-2 text-right tabular-nums"}>{formatCost(row.costUsd)}</td>
-      <td className="px-3 py-2">{row.status === "failed" && row.error ? <ErrorSnippet error={row.error} /> : null}</td>
+      <td className="hidden px-2 py-2 text-right tabular-nums xl:table-cell">{formatTokens(row.tokens)}</td>
+      <td className={row.costUsd == null ? "px-2 py-2 text-right text-muted-foreground" : "px-2 py-2 text-right tabular-nums"}>{formatCost(row.costUsd)}</td>
+      <td className="px-2 py-2">{row.status === "failed" && row.error ? <ErrorSnippet error={row.error} /> : null}</td>
     </tr>
   );
 });

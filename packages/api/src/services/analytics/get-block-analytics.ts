@@ -1,9 +1,10 @@
-import { sql } from "@weft/db";
+import { sql, type SQL } from "@weft/db";
 import type { Actor, Deps } from "../../lib/context";
 import { rowsOf } from "../../lib/rows";
 import { parseInput } from "../../lib/validation";
 import { costOrNull, resolveRange } from "./range";
 import { BlockAnalyticsInput } from "./schemas";
+import { decompose, hourRange, latencyRows, nodeRows, splitDays, type Run } from "./spans";
 
 export type BlockFigures = {
   flowId: string;
@@ -44,9 +45,9 @@ export type BlockAnalytics = {
   totals: BlockFigures[];
 };
 
-type SumRow = {
+/** One node's figures over one bucket (or the range), as read: sums and percentiles. */
+type Row = {
   flow_id: string;
-  flow_name: string | null;
   node_id: string;
   block_type: string;
   b: Date | string | null;
@@ -60,13 +61,18 @@ type SumRow = {
   correct: number;
   incorrect: number;
   partial: number;
+  duration_p50: number | null;
+  duration_p95: number | null;
+  ttft_p50: number | null;
 };
 type PercentileRow = { flow_id: string; node_id: string; b: Date | string | null; metric: number; p50: number | null; p95: number | null };
+type Tx = Parameters<Parameters<Deps["db"]["transaction"]>[0]>[0];
 
 /**
  * Per node (and per hour or day): runs, failures, success rate, p50/p95 duration, p50 TTFT, tokens,
- * cost and feedback accuracy, read from the rollups (analytics_node_hours, analytics_latency) that the
- * database keeps exact at commit time — never from the raw block rows.
+ * cost and feedback accuracy, read from the rollups that the database keeps exact at commit time —
+ * never from the raw block rows. Whole hours and days come as kept (analytics_node_stats); the range's
+ * totals and partial days at its edges are summed, and their histograms merged, over few aligned spans.
  */
 export async function getBlockAnalytics(deps: Deps, { actor, input }: { actor: Actor; input: unknown }): Promise<BlockAnalytics> {
   const parsed = parseInput(BlockAnalyticsInput, input ?? {});
@@ -76,52 +82,74 @@ export async function getBlockAnalytics(deps: Deps, { actor, input }: { actor: A
     figures(deps, actor.workspaceId, from, to, parsed.flowId, unit),
     figures(deps, actor.workspaceId, from, to, parsed.flowId, null),
   ]);
+  const flowIds = [...new Set(overall.map((r) => r.flow_id))];
+  const names = new Map<string, string>();
+  if (flowIds.length) {
+    const rows = rowsOf<{ id: string; name: string }>(
+      await deps.db.execute(sql`select id, name from flows where workspace_id = ${actor.workspaceId}::uuid and id = any(${`{${flowIds.join(",")}}`}::uuid[])`),
+    );
+    for (const r of rows) names.set(r.id, r.name);
+  }
+  const series = bucketed.map((r) => ({ ...toFigures(r, names), bucket: new Date(r.b as Date) }));
+  const totals = overall.map((r) => toFigures(r, names));
   return {
     from,
     to,
     bucket: unit,
-    series: bucketed.map((f) => ({ ...f, bucket: new Date(f.bucket as Date) })),
-    totals: overall.map(({ bucket: _b, ...f }) => f),
+    series: series.sort((a, b) => a.bucket.getTime() - b.bucket.getTime() || byNode(a, b)),
+    totals: totals.sort(byNode),
   };
 }
 
-async function figures(deps: Deps, workspaceId: string, from: Date, to: Date, flowId: string | undefined, unit: "hour" | "day" | null) {
-  // `unit` is one of two literals (checked by the schema); inlined so the grouping expression is one.
-  const b = unit ? sql.raw(`date_trunc('${unit}', h.bucket, 'UTC')`) : sql`null::timestamptz`;
-  const flowFilter = flowId ? sql`and h.flow_id = ${flowId}::uuid` : sql``;
-  const range = sql`h.workspace_id = ${workspaceId}::uuid and h.bucket >= ${from.toISOString()}::timestamptz and h.bucket < ${to.toISOString()}::timestamptz ${flowFilter}`;
-  const sums = rowsOf<SumRow>(
-    await deps.db.execute(sql`
-      select h.flow_id, f.name as flow_name, h.node_id, max(h.block_type) as block_type, ${b} as b,
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byNode = (a: BlockFigures, b: BlockFigures) => compare(a.flowId, b.flowId) || compare(a.nodeId, b.nodeId);
+
+async function figures(deps: Deps, workspaceId: string, from: Date, to: Date, flowId: string | undefined, unit: "hour" | "day" | null): Promise<Row[]> {
+  const { label, kept, merged } = plan(from, to, unit);
+  const flow = flowId ? sql`and flow_id = ${flowId}::uuid` : sql``;
+  // Summing a week of hours is ~35k groups: room to do it in memory, for this transaction only.
+  return deps.db.transaction(async (tx) => {
+    await tx.execute(sql`set local work_mem = '64MB'`);
+    const rows = kept
+      ? rowsOf<Row>(
+          await tx.execute(sql`
+            select flow_id, node_id, bucket as b, block_type, runs, failures, tokens_in::float8 as tokens_in, tokens_out::float8 as tokens_out,
+                   cost_usd::text as cost_usd, unknown_cost_calls, decisions, correct, incorrect, partial, duration_p50, duration_p95, ttft_p50
+              from analytics_node_stats
+             where workspace_id = ${workspaceId}::uuid and span = ${kept.span}::smallint
+               and bucket >= ${kept.from.toISOString()}::timestamptz and bucket < ${kept.to.toISOString()}::timestamptz ${flow}
+               and (runs <> 0 or decisions <> 0)`),
+        )
+      : [];
+    return merged.length ? [...rows, ...(await mergedFigures(tx, workspaceId, merged, label, flowId))] : rows;
+  });
+}
+
+/** Figures summed and percentiles merged over the spans of `runs`, per node and `label`. */
+async function mergedFigures(tx: Tx, workspaceId: string, runs: Run[], label: SQL, flowId: string | undefined): Promise<Row[]> {
+  const sums = rowsOf<Omit<Row, "duration_p50" | "duration_p95" | "ttft_p50">>(
+    await tx.execute(sql`
+      select h.flow_id, h.node_id, ${label} as b, max(h.block_type) as block_type,
              sum(h.runs)::int as runs, sum(h.failures)::int as failures,
              sum(h.tokens_in)::float8 as tokens_in, sum(h.tokens_out)::float8 as tokens_out,
              sum(h.cost_usd)::text as cost_usd, sum(h.unknown_cost_calls)::int as unknown_cost_calls,
              sum(h.decisions)::int as decisions, sum(h.correct)::int as correct, sum(h.incorrect)::int as incorrect,
              sum(h.partial)::int as partial
-        from analytics_node_hours h
-        left join flows f on f.id = h.flow_id and f.workspace_id = h.workspace_id
-       where ${range}
-       group by h.flow_id, f.name, h.node_id, 5
-      having sum(h.runs) <> 0 or sum(h.decisions) <> 0
-       order by 5 nulls first, 1, 3`),
+        from (${nodeRows(workspaceId, runs, flowId)}) h
+       group by h.flow_id, h.node_id, 3
+      having sum(h.runs) <> 0 or sum(h.decisions) <> 0`),
   );
   const percentiles = rowsOf<PercentileRow>(
-    await deps.db.execute(sql`
-      with grouped as (
-        select h.flow_id, h.node_id, ${b} as b, h.metric, h.value, sum(h.n) as n
-          from analytics_latency h
-         where ${range}
-         group by 1, 2, 3, 4, 5
-        having sum(h.n) > 0
-      ), cumulative as (
-        select *, sum(n) over (partition by flow_id, node_id, b, metric order by value rows unbounded preceding) as cum,
-                  sum(n) over (partition by flow_id, node_id, b, metric) as total
-          from grouped
-      )
+    await tx.execute(sql`
       select flow_id, node_id, b, metric,
              min(value) filter (where cum >= 0.5 * total) as p50,
              min(value) filter (where cum >= 0.95 * total) as p95
-        from cumulative
+        from (select *, sum(n) over (partition by flow_id, node_id, b, metric order by value rows unbounded preceding) as cum,
+                        sum(n) over (partition by flow_id, node_id, b, metric) as total
+                from (select h.flow_id, h.node_id, ${label} as b, h.metric, h.value, sum(h.n) as n
+                        from (${latencyRows(workspaceId, runs, flowId)}) h
+                       group by 1, 2, 3, 4, 5
+                      having sum(h.n) > 0) grouped) cumulative
        group by 1, 2, 3, 4`),
   );
   const key = (flow: string, node: string, bucket: Date | string | null) => `${flow}|${node}|${bucket === null ? "" : new Date(bucket).toISOString()}`;
@@ -135,32 +163,50 @@ async function figures(deps: Deps, workspaceId: string, from: Date, to: Date, fl
   }
   return sums.map((s) => {
     const l = latency.get(key(s.flow_id, s.node_id, s.b));
-    const judged = s.correct + s.incorrect;
-    return {
-      flowId: s.flow_id,
-      flowName: s.flow_name,
-      nodeId: s.node_id,
-      blockType: s.block_type,
-      bucket: s.b,
-      runs: s.runs,
-      failures: s.failures,
-      successRate: s.runs > 0 ? (s.runs - s.failures) / s.runs : null,
-      p50DurationMs: numberOrNull(l?.duration?.p50),
-      p95DurationMs: numberOrNull(l?.duration?.p95),
-      p50TtftMs: numberOrNull(l?.ttft?.p50),
-      tokensIn: Number(s.tokens_in),
-      tokensOut: Number(s.tokens_out),
-      costUsd: costOrNull(s.cost_usd, s.unknown_cost_calls),
-      knownCostUsd: Number(s.cost_usd),
-      unknownCostCalls: s.unknown_cost_calls,
-      decisions: s.decisions,
-      accuracy: judged > 0 ? s.correct / judged : null,
-      feedbackCount: s.correct + s.incorrect + s.partial,
-      correct: s.correct,
-      incorrect: s.incorrect,
-      partial: s.partial,
-    };
+    return { ...s, duration_p50: l?.duration?.p50 ?? null, duration_p95: l?.duration?.p95 ?? null, ttft_p50: l?.ttft?.p50 ?? null };
   });
+}
+
+function toFigures(r: Row, names: Map<string, string>): BlockFigures {
+  const judged = r.correct + r.incorrect;
+  return {
+    flowId: r.flow_id,
+    flowName: names.get(r.flow_id) ?? null,
+    nodeId: r.node_id,
+    blockType: r.block_type,
+    runs: r.runs,
+    failures: r.failures,
+    successRate: r.runs > 0 ? (r.runs - r.failures) / r.runs : null,
+    p50DurationMs: numberOrNull(r.duration_p50),
+    p95DurationMs: numberOrNull(r.duration_p95),
+    p50TtftMs: numberOrNull(r.ttft_p50),
+    tokensIn: Number(r.tokens_in),
+    tokensOut: Number(r.tokens_out),
+    costUsd: costOrNull(r.cost_usd, r.unknown_cost_calls),
+    knownCostUsd: Number(r.cost_usd),
+    unknownCostCalls: r.unknown_cost_calls,
+    decisions: r.decisions,
+    accuracy: judged > 0 ? r.correct / judged : null,
+    feedbackCount: r.correct + r.incorrect + r.partial,
+    correct: r.correct,
+    incorrect: r.incorrect,
+    partial: r.partial,
+  };
+}
+
+/**
+ * Where the figures of a request come from: whole buckets as kept (`kept`: span 1 for hours, 24 for
+ * days); the rest (`merged`: the totals' spans, partial days at the edges) summed per `label` (the
+ * bucket a span falls in, or null for totals).
+ */
+function plan(from: Date, to: Date, unit: "hour" | "day" | null): { label: SQL; kept: Run | null; merged: Run[] } {
+  const { fromHour, toHour } = hourRange(from, to);
+  if (unit === "hour") return { label: sql`h.bucket`, kept: decompose(fromHour, toHour, 1)[0] ?? null, merged: [] };
+  if (unit === "day") {
+    const { edges, days } = splitDays(fromHour, toHour);
+    return { label: sql`date_trunc('day', h.bucket, 'UTC')`, kept: days, merged: edges };
+  }
+  return { label: sql`null::timestamptz`, kept: null, merged: decompose(fromHour, toHour) };
 }
 
 const numberOrNull = (v: number | string | null | undefined) => (v === null || v === undefined ? null : Number(v));

@@ -4,6 +4,7 @@ import { parseInput } from "../../lib/validation";
 import { rowsOf } from "../../lib/rows";
 import { costOrNull, resolveRange } from "./range";
 import { CostAnalyticsInput } from "./schemas";
+import { decompose, hourRange, nodeRows } from "./spans";
 
 export type CostFigures = {
   tokensIn: number;
@@ -39,10 +40,11 @@ type Row = {
   calls: number;
 };
 
-/** Cost and tokens by model, flow or node over a range, from the exact hourly rollups. */
+/** Cost and tokens by model, flow or node over a range, from the exact rollups (edge hours and the coarser spans between). */
 export async function getCostAnalytics(deps: Deps, { actor, input }: { actor: Actor; input: unknown }): Promise<{ from: Date; to: Date; groupBy: string; rows: CostRow[] }> {
   const parsed = parseInput(CostAnalyticsInput, input ?? {});
   const { from, to } = resolveRange(parsed, deps.now());
+  const { fromHour, toHour } = hourRange(from, to);
   const groupBy = parsed.groupBy;
   const dims =
     groupBy === "model"
@@ -55,11 +57,8 @@ export async function getCostAnalytics(deps: Deps, { actor, input }: { actor: Ac
       select ${dims}, sum(h.tokens_in)::float8 as tokens_in, sum(h.tokens_out)::float8 as tokens_out,
              sum(h.cost_usd)::text as cost_usd, sum(h.unknown_cost_calls)::int as unknown_cost_calls,
              (sum(h.priced_calls) + sum(h.unknown_cost_calls))::int as calls
-        from analytics_node_hours h
-        left join flows f on f.id = h.flow_id and f.workspace_id = h.workspace_id
-       where h.workspace_id = ${actor.workspaceId}::uuid
-         and h.bucket >= ${from.toISOString()}::timestamptz and h.bucket < ${to.toISOString()}::timestamptz
-         ${parsed.flowId ? sql`and h.flow_id = ${parsed.flowId}::uuid` : sql``}
+        from (${nodeRows(actor.workspaceId, decompose(fromHour, toHour), parsed.flowId)}) h
+        left join flows f on f.id = h.flow_id and f.workspace_id = ${actor.workspaceId}::uuid
        group by 1, 2, 3, 4
       having sum(h.priced_calls) + sum(h.unknown_cost_calls) <> 0 or sum(h.tokens_in) + sum(h.tokens_out) <> 0`),
   );
