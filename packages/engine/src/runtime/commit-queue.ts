@@ -42,7 +42,7 @@ type Item = {
  * The commits of one execution, in order, one store call at a time (group commit): node-event commits
  * that queue up while a call is in flight are merged into the next call, each caller getting its own
  * event range; a status change right behind node commits joins their call. Enforces the event cap.
- * After a pipelined commit failed nothing else is written (`failure`).
+ * After a pipelined commit failed (`failure`) only the run's ending on it is written.
  */
 export class CommitQueue {
   private readonly queue: Item[] = [];
@@ -139,8 +139,10 @@ export class CommitQueue {
           if (next?.input.to && this.lastEventIndex + nodeEvents < maxEvents) batch.push(this.queue.shift()!);
         }
         try {
-          // After a pipelined commit failed nothing else may land (the run ends on that failure).
-          if (this.failure) throw this.failure as Error;
+          // After a pipelined commit failed no node commit and no completion may land: only the run's
+          // ending on that failure (fail, cancel, pause) is written.
+          const ending = batch.length === 1 && batch[0]!.input.to !== undefined && batch[0]!.input.to !== "completed";
+          if (this.failure && !ending) throw this.failure as Error;
           if (this.lastEventIndex + nodeEvents >= maxEvents && !batch[0]!.input.to) {
             throw new BlockError("EVENT_LIMIT", `The execution reached its limit of ${maxEvents} events`);
           }
