@@ -109,8 +109,11 @@ test("palette search, '+' on an output, quick add with '/', node menu and toolba
   await page.keyboard.press("Enter");
   await expect(canvasNode(page, "approval_1")).toBeVisible();
 
-  // The selected block's toolbar duplicates and deletes.
+  // The selected block's toolbar duplicates and deletes. (Escape first: the quick add just selected
+  // the new approval block and opened its inspector.)
+  await page.keyboard.press("Escape");
   await canvasNode(page, "delay_1").click();
+  await expect(page.getByRole("button", { name: "Duplicate Delay" })).toBeVisible();
   await page.getByRole("button", { name: "Duplicate Delay" }).click();
   await expect(canvasNode(page, "delay_2")).toBeVisible();
   await page.getByRole("button", { name: "Delete Delay" }).click();
