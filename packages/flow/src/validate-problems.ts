@@ -36,6 +36,8 @@ export const flowProblemCodes = [
   "reference_not_upstream",
   /** A template uses `{{ env.NAME }}` and the workspace has no variable NAME (checked by the API). */
   "unknown_variable",
+  /** `data.blockRef` names a saved block (or version) this workspace does not have (checked by the API). */
+  "unknown_block_ref",
 ] as const;
 export type FlowProblemCode = (typeof flowProblemCodes)[number];
 

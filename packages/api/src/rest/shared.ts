@@ -1,5 +1,6 @@
 import { createRoute, z, type OpenAPIHono, type RouteConfig } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import type { TriggerType } from "@weft/db";
 import type { Authenticator, Identity } from "../auth/authenticator";
 import type { Actor, Deps, SessionUser } from "../lib/context";
 
@@ -29,6 +30,14 @@ export function route<R extends Omit<RouteConfig, "responses">>(config: R & { st
 export const jsonBody = <S extends z.ZodType>(schema: S) => ({
   body: { content: { "application/json": { schema } }, required: true },
 });
+
+/** An optional JSON body (actions may be posted without one). */
+export const optionalJsonBody = <S extends z.ZodType>(schema: S) => ({
+  body: { content: { "application/json": { schema } }, required: false },
+});
+
+/** Runs started with an API key are `api` runs; with a session, `manual`. */
+export const triggerOf = (c: Context<Env>): TriggerType => (c.get("caller").kind === "apiKey" ? "api" : "manual");
 
 
 export type RestApp = OpenAPIHono<Env>;

@@ -160,9 +160,15 @@ export const blockTestRuns = pgTable(
     workspaceId: uuid("workspace_id")
       .notNull()
       .references(() => workspaces.id, { onDelete: "cascade" }),
+    /** The execution that runs the test (kind `test`); status, output and metrics are read from it. */
+    executionId: uuid("execution_id").references(() => flowExecutions.id, { onDelete: "cascade" }),
     blockId: uuid("block_id"),
+    /** The saved block's version that was tested. */
+    blockVersion: integer("block_version"),
     flowId: uuid("flow_id"),
     nodeId: text("node_id"),
+    /** The test this one replays. */
+    replayOf: uuid("replay_of"),
     blockType: text("block_type").notNull(),
     config: jsonb("config").$type<Record<string, unknown>>().notNull(),
     input: jsonb("input"),
@@ -174,10 +180,16 @@ export const blockTestRuns = pgTable(
     tokensOut: integer("tokens_out"),
     costUsd: numeric("cost_usd", { precision: 14, scale: 8 }),
     ttftMs: integer("ttft_ms"),
+    tokensPerSecond: doublePrecision("tokens_per_second"),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
   },
-  (t) => [index("block_test_runs_workspace_id_idx").on(t.workspaceId, t.createdAt)],
+  (t) => [
+    index("block_test_runs_workspace_id_idx").on(t.workspaceId, t.createdAt),
+    index("block_test_runs_block_idx").on(t.workspaceId, t.blockId, t.createdAt),
+    index("block_test_runs_node_idx").on(t.workspaceId, t.flowId, t.nodeId, t.createdAt),
+    index("block_test_runs_execution_idx").on(t.executionId),
+  ],
 );
 
 /**

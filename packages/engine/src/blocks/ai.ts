@@ -24,6 +24,8 @@ export function aiBlock(services: BlockServices): BlockExecutor {
     async execute(ctx) {
       const config = ctx.node.config as AiConfig;
       const connection = await services.getConnection({ workspaceId: ctx.execution.workspaceId, connectionId: config.connectionId });
+      // How long each tool ran, per tool name in the order the calls finished (the order of `toolCalls`).
+      const durations = new Map<string, number[]>();
       const result = await namingConnection(connection, () => callModel({
         connection,
         model: config.model,
@@ -37,15 +39,22 @@ export function aiBlock(services: BlockServices): BlockExecutor {
           name: tool.name,
           description: tool.description,
           inputSchema: tool.inputSchema,
-          execute: async (args: unknown, signal: AbortSignal) =>
-            (await services.runFunction({ code: tool.code, input: args, ctx: { tool: tool.name }, signal })).value,
+          execute: async (args: unknown, signal: AbortSignal) => {
+            const started = performance.now();
+            try {
+              return (await services.runFunction({ code: tool.code, input: args, ctx: { tool: tool.name }, signal })).value;
+            } finally {
+              durations.set(tool.name, [...(durations.get(tool.name) ?? []), Math.round(performance.now() - started)]);
+            }
+          },
         })),
         signal: ctx.signal,
         fetch: services.fetch,
         headers: { "Idempotency-Key": ctx.idempotencyKey },
         onDelta: ctx.stream,
       }));
-      return toResult(result);
+      const toolCalls = result.toolCalls.map((call) => ({ ...call, durationMs: durations.get(call.name)?.shift() ?? null }));
+      return toResult({ ...result, toolCalls });
     },
   };
 }

@@ -115,6 +115,8 @@ export type NewExecution = {
   /** The run's name and tags (searchable in the executions list). */
   name?: string | null;
   tags?: string[];
+  /** `test`: a block test (listed only with ?kind=test, kept out of analytics); default `flow`. */
+  kind?: "flow" | "test";
 };
 
 /**
@@ -166,6 +168,7 @@ export function createExecutionStore({ db, bus }: { db: Db; bus?: NotifyBus }) {
             held: input.held ?? false,
             name: input.name ?? null,
             tags: input.tags ?? [],
+            kind: input.kind ?? "flow",
             ...(start
               ? { status: "running" as const, startedAt: sql`now()`, leaseOwner: start.owner, leaseExpiresAt: sql`now() + ${`${start.leaseMs} milliseconds`}::interval` }
               : {}),

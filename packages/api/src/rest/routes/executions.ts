@@ -1,6 +1,4 @@
 import { z } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import type { TriggerType } from "@weft/db";
 import type { Actor, Deps } from "../../lib/context";
 import { approveExecution } from "../../services/executions/approve-execution";
 import { cancelExecution } from "../../services/executions/cancel-execution";
@@ -18,20 +16,13 @@ import { retryExecution } from "../../services/executions/retry-execution";
 import { retryExecutions } from "../../services/executions/retry-executions";
 import { DecideApprovalInput, ExecutionIdsInput, ListExecutionEventsInput, ListExecutionsInput, StartExecutionInput } from "../../services/executions/schemas";
 import { startExecution } from "../../services/executions/start-execution";
-import { jsonBody, route, Uuid, type Env, type RestApp, type RestContext } from "../shared";
+import { jsonBody, optionalJsonBody, route, triggerOf, Uuid, type RestApp, type RestContext } from "../shared";
 
 /** `POST /api/v1/executions/bulk`: one action on several executions of the workspace. */
 const BulkInput = ExecutionIdsInput.extend({ action: z.enum(["cancel", "retry", "delete"]) });
 const bulkActions = { cancel: cancelExecutions, retry: retryExecutions, delete: deleteExecutions } as const;
 
 const IdParams = z.object({ id: Uuid.openapi({ param: { name: "id", in: "path" } }) });
-/** An optional JSON body (actions may be posted without one). */
-const optionalJsonBody = <S extends z.ZodType>(schema: S) => ({
-  body: { content: { "application/json": { schema } }, required: false },
-});
-
-/** Runs started with an API key are `api` runs; with a session, `manual`. */
-const triggerOf = (c: Context<Env>): TriggerType => (c.get("caller").kind === "apiKey" ? "api" : "manual");
 
 type Action = (deps: Deps, args: { actor: Actor; input: unknown }) => Promise<CommandResult>;
 

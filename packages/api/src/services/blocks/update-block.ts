@@ -1,13 +1,14 @@
-import { and, blocks, eq } from "@weft/db";
+import { and, blocks, eq, sql } from "@weft/db";
 import { isBlockType } from "@weft/flow";
 import { audit } from "../../lib/audit";
 import type { Actor, Deps } from "../../lib/context";
 import { AppError, notFound } from "../../lib/errors";
 import { requireRole } from "../../lib/roles";
 import { parseInput } from "../../lib/validation";
-import { blockView, parseBlockConfig, type BlockView } from "./block-view";
+import { addBlockVersion, blockView, parseBlockConfig, type BlockView } from "./block-view";
 import { UpdateBlockInput } from "./schemas";
 
+/** Saves a block: a new version (readable at `/blocks/{id}/versions`), flows that follow the latest use it. */
 export async function updateBlock(deps: Deps, { actor, input }: { actor: Actor; input: unknown }): Promise<BlockView> {
   requireRole(actor.role, "member");
   const { blockId, name, description, type, config } = parseInput(UpdateBlockInput, input);
@@ -26,10 +27,12 @@ export async function updateBlock(deps: Deps, { actor, input }: { actor: Actor; 
         ...(description !== undefined ? { description } : {}),
         ...(type !== undefined ? { type } : {}),
         ...(nextConfig !== undefined ? { config: nextConfig } : {}),
+        version: sql`${blocks.version} + 1`,
         updatedAt: deps.now(),
       })
       .where(where)
       .returning(blockView);
+    await addBlockVersion(tx, { ...row!, createdBy: actor.userId, workspaceId: actor.workspaceId, at: deps.now() });
     const fields = Object.entries({ name, description, type, config })
       .filter(([, value]) => value !== undefined)
       .map(([field]) => field);

@@ -1,5 +1,6 @@
 import type { DbOrTx, Flow, FlowExecution, TriggerType } from "@weft/db";
 import type { Deps } from "../../lib/context";
+import { resolveBlockRefs } from "../blocks/resolve-block-refs";
 import { findFlow } from "../flows/find-flow";
 import { requireKnownVariables } from "../variables/require-known-variables";
 import { requireValidGraph } from "./execution-access";
@@ -42,11 +43,14 @@ export type NewRun = {
 export async function createRun(deps: Pick<Deps, "db" | "executions">, run: NewRun): Promise<FlowExecution> {
   const db = run.tx ?? deps.db;
   const flow = run.flow ?? (await findFlow(db, { workspaceId: run.workspaceId, flowId: run.flowId }));
-  const { graph, flowVersionId } = run.draft
+  const chosen = run.draft
     ? { graph: { nodes: flow.nodes, edges: flow.edges }, flowVersionId: null }
     : run.published && run.version === undefined && run.published.flowVersionId
       ? run.published
       : await resolveRunGraph(db, { workspaceId: run.workspaceId, flow, version: run.version });
+  // Saved blocks used by reference run the version pinned at publish, else (the draft) the latest.
+  const { flowVersionId } = chosen;
+  const graph = await resolveBlockRefs(db, { workspaceId: run.workspaceId, graph: chosen.graph });
   requireValidInput(requireValidGraph(graph), run.input, run.inputAt);
   await requireKnownVariables(db, { workspaceId: run.workspaceId, graph });
   return deps.executions.create(

@@ -53,10 +53,11 @@ const ID_PREFIX_RE = /^[0-9a-f-]+$/i;
 
 /** The workspace's executions, newest first (createdAt desc, id desc), with cursor pagination. */
 export async function listExecutions(deps: Deps, { actor, input }: { actor: Actor; input: unknown }): Promise<{ items: ExecutionListItem[]; nextCursor: string | null }> {
-  const { flowId, status, triggerType, createdFrom, createdTo, search, tag, cursor, limit } = parseInput(ListExecutionsInput, input);
+  const { flowId, status, triggerType, createdFrom, createdTo, search, tag, kind, cursor, limit } = parseInput(ListExecutionsInput, input);
   const e = flowExecutions;
   const conditions = [
     eq(e.workspaceId, actor.workspaceId),
+    eq(e.kind, kind),
     flowId ? eq(e.flowId, flowId) : undefined,
     status ? eq(e.status, status) : undefined,
     triggerType ? eq(e.triggerType, triggerType) : undefined,

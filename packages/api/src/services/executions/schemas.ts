@@ -41,6 +41,8 @@ export const ListExecutionsInput = z.object({
   search: z.string().trim().max(200).optional(),
   /** Runs carrying this tag. */
   tag: z.string().trim().min(1).max(50).optional(),
+  /** `flow` (default: runs of flows) or `test` (block tests, left out unless asked for). */
+  kind: z.enum(["flow", "test"]).default("flow"),
   /** `nextCursor` of the previous page. */
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),

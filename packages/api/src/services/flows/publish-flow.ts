@@ -5,6 +5,7 @@ import type { Actor, Deps } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import { requireRole } from "../../lib/roles";
 import { parseInput } from "../../lib/validation";
+import { resolveBlockRefs } from "../blocks/resolve-block-refs";
 import { findFlow } from "./find-flow";
 import { flowVersionView, type FlowVersionSummary } from "./flow-view";
 import { FlowIdInput } from "./schemas";
@@ -21,7 +22,8 @@ export async function publishFlow(deps: Deps, { actor, input }: { actor: Actor; 
   const { flowId } = parseInput(FlowIdInput, input);
   return deps.db.transaction(async (tx) => {
     const flow = await findFlow(tx, { workspaceId: actor.workspaceId, flowId, lock: true });
-    const result = validateFlow({ nodes: flow.nodes, edges: flow.edges });
+    // Nodes using a saved block get its latest version's config, and that version is pinned.
+    const result = validateFlow(await resolveBlockRefs(tx, { workspaceId: actor.workspaceId, graph: { nodes: flow.nodes, edges: flow.edges } }));
     if (!result.ok) throw new AppError("BAD_REQUEST", describeProblems(result.problems));
     const [{ next } = { next: 1 }] = await tx
       .select({ next: sql<number>`coalesce(max(${flowVersions.version}), 0)::int + 1` })
