@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ExecutionStatus } from "./status";
-import { allowedFrom, transition, type ExecutionCommand } from "./transition";
+import { transition, type ExecutionCommand } from "./transition";
 
 const statuses: ExecutionStatus[] = ["pending", "running", "paused", "completed", "failed", "cancelled"];
 const commands: ExecutionCommand[] = [
@@ -52,26 +52,21 @@ describe("execution transitions", () => {
     expect(commands.filter((c) => transition("failed", c).ok).map((c) => c.type)).toEqual(["retry_failed"]);
   });
 
-  it("names the statuses each command may start from, for the store's conditional update", () => {
-    expect(allowedFrom("cancel")).toEqual(["pending", "running", "paused"]);
-    expect(allowedFrom("resume")).toEqual(["paused"]);
-    expect(allowedFrom("complete")).toEqual(["running"]);
-  });
-
-  it("emits the matching event and aborts in-flight work on cancel, fail and user pause", () => {
-    const effects = (from: ExecutionStatus, c: ExecutionCommand) => {
+  it("appends the matching event with each status change", () => {
+    const events = (from: ExecutionStatus, c: ExecutionCommand) => {
       const r = transition(from, c);
-      return r.ok ? r.effects : [];
+      return r.ok ? r.events : [];
     };
-    expect(effects("pending", { type: "start" })).toEqual([{ type: "emit", event: { type: "execution_start" } }, { type: "schedule_ready_nodes" }]);
-    expect(effects("running", { type: "cancel", by: "u1" })).toEqual([
-      { type: "emit", event: { type: "execution_cancelled", by: "u1" } },
-      { type: "abort_in_flight" },
+    expect(events("pending", { type: "start" })).toEqual([{ type: "execution_start" }]);
+    expect(events("running", { type: "cancel", by: "u1" })).toEqual([{ type: "execution_cancelled", by: "u1" }]);
+    expect(events("pending", { type: "cancel" })).toEqual([{ type: "execution_cancelled", by: null }]);
+    expect(events("running", { type: "pause", reason: "approval", nodeId: "a" })).toEqual([{ type: "execution_paused", reason: "approval", nodeId: "a" }]);
+    expect(events("running", { type: "pause", reason: "user" })).toEqual([{ type: "execution_paused", reason: "user" }]);
+    expect(events("paused", { type: "resume" })).toEqual([{ type: "execution_resumed" }]);
+    expect(events("running", { type: "complete", output: { a: 1 } })).toEqual([{ type: "execution_complete", output: { a: 1 } }]);
+    expect(events("running", { type: "fail", error: { code: "X", message: "x", nodeId: "n" } })).toEqual([
+      { type: "execution_error", error: { code: "X", message: "x", nodeId: "n" } },
     ]);
-    expect(effects("running", { type: "pause", reason: "approval", nodeId: "a" })).toEqual([
-      { type: "emit", event: { type: "execution_paused", reason: "approval", nodeId: "a" } },
-    ]);
-    expect(effects("running", { type: "pause", reason: "user" })).toContainEqual({ type: "abort_in_flight" });
-    expect(effects("paused", { type: "resume" })[0]).toEqual({ type: "emit", event: { type: "execution_resumed" } });
+    expect(events("failed", { type: "retry_failed", fromNodeId: "n" })).toEqual([{ type: "execution_resumed", fromNodeId: "n" }]);
   });
 });

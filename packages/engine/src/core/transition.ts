@@ -27,14 +27,8 @@ export type ExecutionCommand =
 
 export type ExecutionError = { code: string; message: string; nodeId?: string };
 
-/** What a transition asks the runtime to do: events to append (same transaction) and side effects. */
-export type Effect =
-  | { type: "emit"; event: ExecutionEvent }
-  | { type: "abort_in_flight" }
-  | { type: "schedule_ready_nodes" };
-
 export type TransitionResult =
-  | { ok: true; from: ExecutionStatus; to: ExecutionStatus; effects: Effect[] }
+  | { ok: true; from: ExecutionStatus; to: ExecutionStatus; events: ExecutionEvent[] }
   | { ok: false; from: ExecutionStatus; command: ExecutionCommand["type"]; message: string };
 
 const table: Record<ExecutionStatus, Partial<Record<ExecutionCommand["type"], ExecutionStatus>>> = {
@@ -46,37 +40,30 @@ const table: Record<ExecutionStatus, Partial<Record<ExecutionCommand["type"], Ex
   cancelled: {},
 };
 
-/** The statuses a command may start from (the store's `where status in (...)`). */
-export function allowedFrom(command: ExecutionCommand["type"]): ExecutionStatus[] {
-  return (Object.keys(table) as ExecutionStatus[]).filter((from) => table[from][command] !== undefined);
-}
-
 export function transition(from: ExecutionStatus, command: ExecutionCommand): TransitionResult {
   const to = table[from][command.type];
   if (!to) {
     return { ok: false, from, command: command.type, message: `Cannot ${command.type} an execution that is ${from}` };
   }
-  return { ok: true, from, to, effects: effectsOf(command) };
+  return { ok: true, from, to, events: [eventOf(command)] };
 }
 
-function effectsOf(command: ExecutionCommand): Effect[] {
+/** The event a transition appends, in the same transaction as the status change. */
+function eventOf(command: ExecutionCommand): ExecutionEvent {
   switch (command.type) {
     case "start":
-      return [{ type: "emit", event: { type: "execution_start" } }, { type: "schedule_ready_nodes" }];
+      return { type: "execution_start" };
     case "pause":
-      return [
-        { type: "emit", event: { type: "execution_paused", reason: command.reason, ...(command.nodeId ? { nodeId: command.nodeId } : {}) } },
-        ...(command.reason === "user" ? [{ type: "abort_in_flight" } as const] : []),
-      ];
+      return { type: "execution_paused", reason: command.reason, ...(command.nodeId ? { nodeId: command.nodeId } : {}) };
     case "resume":
-      return [{ type: "emit", event: { type: "execution_resumed" } }, { type: "schedule_ready_nodes" }];
+      return { type: "execution_resumed" };
     case "complete":
-      return [{ type: "emit", event: { type: "execution_complete", output: command.output } }];
+      return { type: "execution_complete", output: command.output };
     case "fail":
-      return [{ type: "emit", event: { type: "execution_error", error: command.error } }, { type: "abort_in_flight" }];
+      return { type: "execution_error", error: command.error };
     case "cancel":
-      return [{ type: "emit", event: { type: "execution_cancelled", by: command.by ?? null } }, { type: "abort_in_flight" }];
+      return { type: "execution_cancelled", by: command.by ?? null };
     case "retry_failed":
-      return [{ type: "emit", event: { type: "execution_resumed", fromNodeId: command.fromNodeId } }, { type: "schedule_ready_nodes" }];
+      return { type: "execution_resumed", fromNodeId: command.fromNodeId };
   }
 }

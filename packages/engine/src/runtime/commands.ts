@@ -30,7 +30,7 @@ export async function cancelExecution(store: ExecutionStore, { executionId, by }
       from: [t.from],
       to: t.to,
       action: "cancel",
-      events: [{ type: "execution_cancelled", by: by ?? null }],
+      events: t.events,
       set: { finishedAt: new Date(), requestedCommand: null },
     });
     return t.to;
@@ -57,7 +57,7 @@ export async function resumeExecution(store: ExecutionStore, { executionId }: { 
     if (!t.ok) refuse(executionId, status, "resume");
     const [approval] = await blocks({ blockType: "approval", status: "running" });
     if (approval) refuse(executionId, status, `resume (it waits for approval ${approval.nodeId}: approve or reject it)`);
-    await commit({ from: ["paused"], to: "running", action: "resume", events: [{ type: "execution_resumed" }], release: true });
+    await commit({ from: [t.from], to: t.to, action: "resume", events: t.events, release: true });
     return true;
   });
   if (!done) refuse(executionId, await statusOf(store, executionId), "resume");
@@ -80,7 +80,7 @@ export async function decideApproval(
       from: [t.from],
       to: t.to,
       action,
-      events: [{ type: "node_complete", nodeId: waiting.nodeId, ...at, output }, { type: "execution_resumed" }],
+      events: [{ type: "node_complete", nodeId: waiting.nodeId, ...at, output }, ...t.events],
       blocks: [{ nodeId: waiting.nodeId, iteration: waiting.iteration, blockType: "approval", status: "completed", attempt: waiting.attempt, output, finishedAt: new Date() }],
       set: { wakeAt: null },
       release: true,
@@ -114,7 +114,7 @@ export async function resumeFromFailure(
       from: [t.from],
       to: t.to,
       action: "resume from the failed node",
-      events: [{ type: "execution_resumed", fromNodeId }],
+      events: t.events,
       set: { error: null, finishedAt: null, graph },
       release: true,
     });
