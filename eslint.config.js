@@ -86,7 +86,7 @@ export default defineConfig(
       parserOptions: {
         projectService: {
           // Root-level config files that no tsconfig includes.
-          allowDefaultProject: ["*.js", "*.mjs", "apps/web/*.mjs", "packages/cli/bin/*.mjs"],
+          allowDefaultProject: ["*.js", "*.mjs", "apps/web/*.mjs", "packages/cli/bin/*.mjs", "apps/runner/bin/*.mjs", "apps/runner/test/fake-cli/*.mjs"],
         },
         tsconfigRootDir: import.meta.dirname,
       },
@@ -130,7 +130,7 @@ export default defineConfig(
   },
   {
     // Tests: assertions on `any`-typed JSON bodies are the point, not a hazard.
-    files: ["**/*.test.ts", "**/test/**/*.ts", "apps/web/e2e/**/*.ts"],
+    files: ["**/*.test.ts", "**/test/**/*.ts", "**/test/**/*.mjs", "apps/web/e2e/**/*.ts"],
     rules: {
       "@typescript-eslint/no-unsafe-assignment": "off",
       "@typescript-eslint/no-unsafe-member-access": "off",

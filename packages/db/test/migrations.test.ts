@@ -7,7 +7,7 @@ import { withDatabase } from "../src/testing";
 const expectedTables = [
   "analytics_failures", "analytics_latency", "analytics_latency_spans", "analytics_node_hours", "analytics_node_spans", "analytics_node_stats", "api_keys", "artifacts", "audit_log", "block_executions", "block_test_runs", "block_versions", "blocks", "comments",
   "connections", "decision_categories", "decisions", "execution_events", "flow_executions", "flow_versions", "flows",
-  "patterns", "rate_limits", "schedule_slots", "schedules", "sessions", "users", "variables", "webhook_invocations", "webhooks", "workspace_members",
+  "patterns", "rate_limits", "runner_jobs", "runner_registration_tokens", "runners", "schedule_slots", "schedules", "sessions", "users", "variables", "webhook_invocations", "webhooks", "workspace_members",
   "workspaces",
 ];
 

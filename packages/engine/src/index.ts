@@ -2,6 +2,7 @@ export * from "./core/status";
 export * from "./core/transition";
 export * from "./store/errors";
 export * from "./store/execution-store";
+export * from "./store/runner-jobs";
 export type { NewArtifact, NewComment, NewRerun } from "./store/run-activity";
 export * from "./runtime/block";
 export * from "./runtime/engine";

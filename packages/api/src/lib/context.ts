@@ -35,6 +35,8 @@ export type Deps = {
    * creates are started at once (direct dispatch) and a sync webhook waits for them in-process.
    */
   engine?: LocalEngine;
+  /** Self-hosted runner protocol timings (services/runners/runner-settings.ts; defaults when absent). */
+  runners?: { leaseMs?: number; pollMs?: number };
 };
 
 /** What the API uses of an in-process engine. */

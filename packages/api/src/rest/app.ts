@@ -56,6 +56,8 @@ import { registerExecutionRoutes } from "./routes/executions";
 import { FLOW_IMPORT_PATH, registerFlowFileRoutes } from "./routes/flow-files";
 import { registerFlowRoutes } from "./routes/flows";
 import { isArtifactUpload, registerRunCollabRoutes } from "./routes/run-collab";
+import { registerRunnerProtocolRoutes, RUNNER_PROTOCOL_PREFIX } from "./routes/runner-protocol";
+import { registerRunnerRoutes } from "./routes/runners";
 import { registerScheduleRoutes } from "./routes/schedules";
 import { registerStreamRoutes } from "./routes/stream";
 import { registerVariableRoutes } from "./routes/variables";
@@ -165,7 +167,8 @@ export function createRestApp(options: RestOptions) {
 
   // ---- caller resolution: /api/v1/* and /api/executions/* (EventSource with the session cookie) ----
   const resolveCaller = async (c: Context<Env>, next: Next) => {
-    if (c.req.path === "/api/v1/openapi.json") return next();
+    // Runners authenticate with their own credential (routes/runner-protocol.ts).
+    if (c.req.path === "/api/v1/openapi.json" || c.req.path.startsWith(RUNNER_PROTOCOL_PREFIX)) return next();
     // `weft_...` bearer tokens are API keys; other bearer tokens are Clerk session tokens (Clerk mode).
     const bearer = /^bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1]?.trim();
     if (bearer && (bearer.startsWith("weft_") || authenticator.kind === "local")) {
@@ -354,6 +357,8 @@ export function createRestApp(options: RestOptions) {
   registerDecisionRoutes(app, context);
   registerConnectionTestRoutes(app, context);
   registerStreamRoutes(app, context);
+  registerRunnerRoutes(app, context);
+  registerRunnerProtocolRoutes(app, context);
   registerWebhookRoutes(app, context);
 
   app.doc31("/api/v1/openapi.json", {

@@ -1,6 +1,7 @@
 import { createCallerFactory, createTRPCRouter } from "./init";
 import { analyticsRouter } from "./routers/analytics";
 import { apiKeysRouter } from "./routers/api-keys";
+import { runnersRouter } from "./routers/runners";
 import { artifactsRouter } from "./routers/artifacts";
 import { commentsRouter } from "./routers/comments";
 import { stepsRouter } from "./routers/steps";
@@ -22,6 +23,7 @@ export const appRouter = createTRPCRouter({
   workspaces: workspacesRouter,
   members: membersRouter,
   apiKeys: apiKeysRouter,
+  runners: runnersRouter,
   connections: connectionsRouter,
   flows: flowsRouter,
   executions: executionsRouter,

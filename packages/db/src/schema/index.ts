@@ -6,3 +6,4 @@ export * from "./executions";
 export * from "./triggers";
 export * from "./variables";
 export * from "./analytics";
+export * from "./runners";
