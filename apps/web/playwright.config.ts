@@ -79,6 +79,8 @@ export default defineConfig({
       CLERK_JWT_KEY: "",
       NEXT_TELEMETRY_DISABLED: "1",
       CLERK_TELEMETRY_DISABLED: "1",
+      // The fake model providers of the specs listen on 127.0.0.1 (block-test.spec.ts).
+      WEFT_HTTP_ALLOW_HOSTS: "127.0.0.1",
     },
   },
 });

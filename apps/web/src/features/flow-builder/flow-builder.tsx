@@ -25,6 +25,8 @@ import { FlowVersions } from "./flow-versions";
 import { Inspector, type InspectorTab } from "./inspector";
 import { NodeMenu } from "./node-menu";
 import { OutputTab } from "./output-tab";
+import { TestPanel } from "@/features/block-test/test-panel";
+import { upstreamInputSchema } from "@/features/block-test/upstream-schema";
 import { ProblemsPanel } from "./problems-panel";
 import { QuickAdd } from "./quick-add";
 import { RunDialog } from "./run-dialog";
@@ -297,6 +299,15 @@ function Builder({ workspaceId, flow, canEdit, store }: { workspaceId: string; f
                   />
                 ),
                 output: <OutputTab workspaceId={workspaceId} executionId={lastRun} node={inspected} />,
+                test: (
+                  <TestPanel
+                    workspaceId={workspaceId}
+                    target={{ flowId: flow.id, nodeId: inspected.id }}
+                    canRun={canEdit}
+                    inputSchema={upstreamInputSchema(inspected.id, nodes, edges)}
+                    beforeRun={flush}
+                  />
+                ),
               }}
             />
           ) : null}

@@ -16,6 +16,7 @@ import type { BuilderNode } from "./store";
 export const INSPECTOR_TABS = [
   { id: "config", label: "Config" },
   { id: "output", label: "Output" },
+  { id: "test", label: "Test" },
 ] as const;
 export type InspectorTab = (typeof INSPECTOR_TABS)[number]["id"];
 

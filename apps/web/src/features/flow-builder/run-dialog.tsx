@@ -205,18 +205,21 @@ function RunForm({
   );
 }
 
-function InputFieldControl({
+/** One field of an input form generated from an `inputSchema` (also the block test panel's). */
+export function InputFieldControl({
   field,
   value,
   error,
   onChange,
+  idPrefix = "run-input",
 }: {
   field: InputField;
   value: string | boolean | undefined;
   error: string | null;
   onChange: (value: string | boolean) => void;
+  idPrefix?: string;
 }) {
-  const id = `run-input-${field.name}`;
+  const id = `${idPrefix}-${field.name}`;
   const text = typeof value === "string" ? value : "";
   const label = (
     <>
