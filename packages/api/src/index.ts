@@ -4,6 +4,7 @@ export * from "./lib/crypto";
 export * from "./lib/roles";
 export * from "./trpc/init";
 export * from "./trpc/root";
+export { createTrpcHandler, type TrpcHandlerOptions } from "./trpc/handler";
 export { getConnectionSecret } from "./services/connections/get-connection";
 export type { ConnectionView } from "./services/connections/connection-view";
 export type { WorkspaceSummary } from "./services/workspaces/create-workspace";

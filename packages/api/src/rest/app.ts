@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import type { Authenticator } from "../auth/authenticator";
 import { readCookie, SESSION_COOKIE } from "../auth/authenticator";
 import type { Actor, Deps } from "../lib/context";
+import { crossSiteRefusal } from "../lib/cross-site";
 import { AppError, errorBody, fromZodError, notFound } from "../lib/errors";
 import { authenticateApiKey } from "../services/api-keys/authenticate-api-key";
 import { createApiKey } from "../services/api-keys/create-api-key";
@@ -43,6 +44,8 @@ export type RestOptions = {
   clientAddress?: (request: Request) => string;
   /** Largest accepted JSON body. */
   maxBodyBytes?: number;
+  /** WEFT_PUBLIC_URL: an https address makes the session cookie Secure, and its origin may send writes. */
+  publicUrl?: string;
 };
 
 /** Header that picks the workspace for cookie-authenticated calls (API keys carry their own). */
@@ -93,10 +96,17 @@ export function createRestApp(options: RestOptions) {
   });
   app.notFound((c) => c.json(errorBody(notFound("Route")), 404));
 
+  const isWebhook = (c: { req: { path: string } }) => c.req.path.startsWith(WEBHOOK_PATH_PREFIX);
+  // Cookie-authenticated writes must come from our own pages (webhooks are called from anywhere).
+  app.use("*", async (c, next) => {
+    const refusal = isWebhook(c) ? null : crossSiteRefusal(c.req.raw, options);
+    if (refusal) throw refusal;
+    return next();
+  });
+
   // Bodies: JSON only, size-limited, parsed before validation so bad JSON is a clear 400. Flow webhooks
   // take JSON, forms and text, each within its own webhook's limit (routes/webhooks.ts); flow import
   // takes YAML or JSON (routes/flow-files.ts checks the type).
-  const isWebhook = (c: { req: { path: string } }) => c.req.path.startsWith(WEBHOOK_PATH_PREFIX);
   app.use("*", async (c, next) => {
     if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "DELETE" || isWebhook(c) || isArtifactUpload(c)) return next();
     if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "DELETE" || isWebhook(c) || c.req.path === FLOW_IMPORT_PATH) return next();
@@ -128,7 +138,7 @@ export function createRestApp(options: RestOptions) {
       httpOnly: true,
       sameSite: "Lax",
       path: "/",
-      secure: new URL(c.req.url).protocol === "https:",
+      secure: new URL(options.publicUrl ?? c.req.url).protocol === "https:",
       expires: session.expiresAt,
     });
   const requireLocal = () => {
