@@ -71,7 +71,7 @@ async function build(): Promise<WeftApi> {
   return {
     deps,
     authenticator,
-    rest: createRestApp({ deps, authenticator, publicUrl }),
+    rest: createRestApp({ deps, authenticator, publicUrl, trustProxy: env.WEFT_TRUST_PROXY === "true" }),
     trpc: createTrpcHandler({ deps, authenticator, publicUrl }),
   };
 }

@@ -40,8 +40,10 @@ import { updateMemberRole } from "../services/workspaces/update-member-role";
 export type RestOptions = {
   deps: Deps;
   authenticator: Authenticator;
-  /** The client's address for sign-in throttling (default: the last hop of X-Forwarded-For). */
-  clientAddress?: (request: Request) => string;
+  /** The client's address for sign-in and sign-up throttling, null when unknown (default: see trustProxy). */
+  clientAddress?: (request: Request) => string | null;
+  /** WEFT_TRUST_PROXY: a proxy sets X-Forwarded-For, so its last hop is the client; otherwise the header is ignored. */
+  trustProxy?: boolean;
   /** Largest accepted JSON body. */
   maxBodyBytes?: number;
   /** WEFT_PUBLIC_URL: an https address makes the session cookie Secure, and its origin may send writes. */
@@ -66,15 +68,19 @@ import { registerStreamRoutes } from "./routes/stream";
 import { registerVariableRoutes } from "./routes/variables";
 import { registerWebhookRoutes, WEBHOOK_PATH_PREFIX } from "./routes/webhooks";
 
-function defaultClientAddress(request: Request): string {
-  const forwarded = request.headers.get("x-forwarded-for");
-  const last = forwarded?.split(",").pop()?.trim();
-  return last || request.headers.get("x-real-ip") || "unknown";
-}
+/**
+ * The last X-Forwarded-For hop, which the trusted proxy appended. Without a trusted proxy the header is
+ * the client's own word (Next.js passes it on as sent), so the address is unknown: null.
+ */
+const forwardedAddress = (trustProxy: boolean) => (request: Request): string | null => {
+  if (!trustProxy) return null;
+  const last = request.headers.get("x-forwarded-for")?.split(",").pop()?.trim();
+  return last || null;
+};
 
 export function createRestApp(options: RestOptions) {
   const { deps, authenticator } = options;
-  const clientAddress = options.clientAddress ?? defaultClientAddress;
+  const clientAddress = options.clientAddress ?? forwardedAddress(options.trustProxy ?? false);
   const app = new OpenAPIHono<Env>({
     defaultHook: (result) => {
       if (!result.success) throw fromZodError(result.error);
@@ -149,7 +155,7 @@ export function createRestApp(options: RestOptions) {
     route({ method: "post", path: "/api/auth/sign-up", request: jsonBody(SignUpInput), status: 201, description: "Account created; session cookie set", tags: ["auth"] }),
     async (c) => {
       requireLocal();
-      const { user, session } = await signUp(deps, c.req.valid("json"));
+      const { user, session } = await signUp(deps, { input: c.req.valid("json"), clientAddress: clientAddress(c.req.raw) });
       setSessionCookie(c, session);
       return c.json({ user }, 201);
     },
