@@ -13,3 +13,5 @@ export { createScheduler, type Scheduler, type SchedulerOptions, type ScheduleTr
 export type { ScheduleView } from "./services/schedules/schedule-view";
 export { createArtifactSettings } from "./lib/artifact-storage/settings";
 export { loadRunVariables } from "./services/variables/load-run-variables";
+export { createRetentionJob, type RetentionJobOptions } from "./services/retention/retention-job";
+export { pruneExpired, type PruneReport } from "./services/retention/prune-expired";
