@@ -8,7 +8,7 @@ beforeAll(async () => {
 });
 afterAll(async () => api?.close());
 
-const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+const post = async (path: string, body: unknown, headers: Record<string, string> = {}) =>
   api.rest.request(path, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
@@ -128,7 +128,7 @@ describe("without a trusted proxy", () => {
     direct = await createTestApi({ trustProxy: false, signUpLimit: { max: 2, windowMs: 60_000 } });
   });
   afterAll(async () => direct?.close());
-  const postDirect = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  const postDirect = async (path: string, body: unknown, headers: Record<string, string> = {}) =>
     direct.rest.request(path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
 
   it("ignores X-Forwarded-For: forged addresses do not reset the account limit, and no address is locked out for everyone", async () => {
@@ -158,7 +158,7 @@ describe("sign-up throttling behind a trusted proxy", () => {
   it("refuses the third sign-up from one address within the window (429), before hashing; another address is not affected", async () => {
     const limited = await createTestApi({ signUpLimit: { max: 2, windowMs: 60_000 } });
     try {
-      const signUp = (i: number, from: string) =>
+      const signUp = async (i: number, from: string) =>
         limited.rest.request("/api/auth/sign-up", {
           method: "POST",
           headers: { "content-type": "application/json", "x-forwarded-for": from },

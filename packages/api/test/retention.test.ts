@@ -71,9 +71,10 @@ const rowsOf = async (ids: string[]) => {
 
 /** Block runs counted by the finest analytics rollup, and the ended block rows that are there. */
 async function rollupMatchesRows(workspaceId: string) {
-  const [rollup] = await api.deps.db.execute<{ runs: string | null }>(
+  const result = await api.deps.db.execute(
     sql`select sum(runs) as runs from analytics_node_spans where workspace_id = ${workspaceId} and span = (select min(span) from analytics_node_spans)`,
   );
+  const [rollup] = result as unknown as Array<{ runs: string | null }>;
   const [rows] = await api.deps.db
     .select({ n: count() })
     .from(blockExecutions)
