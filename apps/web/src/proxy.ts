@@ -1,6 +1,6 @@
 import { clerkMiddleware } from "@clerk/nextjs/server";
 import { NextResponse, type NextRequest } from "next/server";
-import { clerkEnabled, env } from "@/server/env";
+import { clerkEnabled, env, publicOrigin } from "@/server/env";
 
 // Clerk's middleware answers 500 when its keys are missing, so it is installed only when they are set
 // (STACK.md). Local auth needs no proxy: pages and routes check the session cookie themselves.
@@ -9,7 +9,7 @@ function localAuthProxy(_request: NextRequest) {
 }
 
 export default clerkEnabled
-  ? clerkMiddleware({ jwtKey: env.CLERK_JWT_KEY })
+  ? clerkMiddleware({ jwtKey: env.CLERK_JWT_KEY, authorizedParties: publicOrigin ? [publicOrigin] : undefined })
   : localAuthProxy;
 
 // Artifact uploads and downloads stay out of the proxy: Next buffers (and past 10 MB truncates) the

@@ -5,7 +5,7 @@
  * schedule scheduler (due schedules claimed with SKIP LOCKED, each slot recorded once). SIGTERM/SIGINT
  * stop claiming, hand the leases back, and exit.
  */
-import { createScheduler, createSecretBox, getConnectionSecret, loadRunVariables, resolveEncryptionKey } from "@weft/api";
+import { createRetentionJob, createScheduler, createSecretBox, getConnectionSecret, loadRunVariables, resolveEncryptionKey } from "@weft/api";
 import { connectDatabase, createNotifyBus, findMigrationsFolder, migrate } from "@weft/db";
 import { createWeftEngine } from "@weft/engine";
 import { parseEnv } from "./env";
@@ -47,6 +47,12 @@ const scheduler = createScheduler({
   onError: (error) => console.error("[weft-worker] scheduler error", error),
 });
 scheduler.start();
+const retention = createRetentionJob({
+  deps: { db: handle.db, executions: engine.store, now: () => new Date() },
+  onReport: (report) => console.log(`[weft-worker] retention: removed ${JSON.stringify(report)}`),
+  onError: (error) => console.error("[weft-worker] retention error", error),
+});
+retention.start();
 console.log(`[weft-worker] ${engine.owner} is running on ${handle.description}`);
 
 let stopping = false;
@@ -55,8 +61,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     if (stopping) return;
     stopping = true;
     console.log(`[weft-worker] ${signal}: handing back leases`);
-    void scheduler
-      .stop()
+    void Promise.all([scheduler.stop(), retention.stop()])
       .then(() => engine.stop({ release: true }))
       .then(() => handle.close())
       .then(() => process.exit(0), () => process.exit(1));

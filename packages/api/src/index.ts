@@ -4,6 +4,7 @@ export * from "./lib/crypto";
 export * from "./lib/roles";
 export * from "./trpc/init";
 export * from "./trpc/root";
+export { createTrpcHandler, type TrpcHandlerOptions } from "./trpc/handler";
 export { getConnectionSecret } from "./services/connections/get-connection";
 export type { ConnectionView } from "./services/connections/connection-view";
 export type { WorkspaceSummary } from "./services/workspaces/create-workspace";
@@ -12,3 +13,5 @@ export { createScheduler, type Scheduler, type SchedulerOptions, type ScheduleTr
 export type { ScheduleView } from "./services/schedules/schedule-view";
 export { createArtifactSettings } from "./lib/artifact-storage/settings";
 export { loadRunVariables } from "./services/variables/load-run-variables";
+export { createRetentionJob, type RetentionJobOptions } from "./services/retention/retention-job";
+export { pruneExpired, type PruneReport } from "./services/retention/prune-expired";

@@ -22,7 +22,7 @@ export type TestApi = {
 };
 
 /** A real database (the test run's embedded PostgreSQL, or DATABASE_URL), real services, the real REST app and a controllable clock. */
-export async function createTestApi(overrides: Partial<Deps> & Pick<RestOptions, "clientAddress"> = {}): Promise<TestApi> {
+export async function createTestApi(overrides: Partial<Deps> & Pick<RestOptions, "clientAddress" | "trustProxy"> = {}): Promise<TestApi> {
   const database = await createTestDatabase();
   const clock = {
     now: new Date(),
@@ -41,6 +41,7 @@ export async function createTestApi(overrides: Partial<Deps> & Pick<RestOptions,
     now: () => clock.now,
     sessionTtlMs: 24 * 3600 * 1000,
     signInLimit: { max: 5, windowMs: 15 * 60 * 1000 },
+    signUpLimit: { max: 1000, windowMs: 60 * 1000 },
     artifacts: {
       storage: createDiskStorage(artifactDir),
       maxBytes: 100 * 1024 * 1024,
@@ -49,7 +50,13 @@ export async function createTestApi(overrides: Partial<Deps> & Pick<RestOptions,
     },
     ...overrides,
   };
-  const rest = createRestApp({ deps, authenticator: createLocalAuthenticator(deps), clientAddress: overrides.clientAddress });
+  // Tests stand behind a trusted proxy (X-Forwarded-For picks the address) unless they say otherwise.
+  const rest = createRestApp({
+    deps,
+    authenticator: createLocalAuthenticator(deps),
+    clientAddress: overrides.clientAddress,
+    trustProxy: overrides.trustProxy ?? true,
+  });
   const close = async () => {
     await database.close();
     rmSync(artifactDir, { recursive: true, force: true });

@@ -225,4 +225,35 @@ describe("API keys", () => {
     expect(row!.revokedAt).toBeNull();
     expect((await rest("GET", "/api/v1/me", { headers: bearer(otherKey.body.key) })).body).toMatchObject({ workspaceId: otherWs.id });
   });
+
+  it("act with the lower of their role and their creator's current role, and stop when the creator leaves", async () => {
+    const creator = await signUpUser(api, "Creator");
+    const o = callerFor(api.deps, owner.user);
+    await o.members.invite({ workspaceId, email: creator.user.email, role: "admin" });
+    const made = await createKey(creator, { name: "creator-admin", role: "admin" });
+    expect(made.status).toBe(201);
+    const me = () => rest<{ role: string }>("GET", "/api/v1/me", { headers: bearer(made.body.key) });
+    const connect = () =>
+      rest("POST", "/api/v1/connections", { headers: bearer(made.body.key), body: { name: "via key", provider: "openai", apiKey: "sk-x" } });
+    expect((await me()).body.role).toBe("admin");
+
+    // Demoted to viewer: the admin key now acts as a viewer (it cannot create a connection).
+    await o.members.updateRole({ workspaceId, userId: creator.user.id, role: "viewer" });
+    expect((await me()).body.role).toBe("viewer");
+    const refused = await connect();
+    expect(refused.status, refused.text).toBe(403);
+
+    // Promoted back: the key's own role is the ceiling again.
+    await o.members.updateRole({ workspaceId, userId: creator.user.id, role: "owner" });
+    expect((await me()).body.role).toBe("admin");
+    expect((await connect()).status).toBe(201);
+
+    // The creator leaves: the key stops authenticating, though it was never revoked.
+    await callerFor(api.deps, creator.user).members.remove({ workspaceId, userId: creator.user.id });
+    const after = await me();
+    expect(after.status).toBe(401);
+    expect((await connect()).status).toBe(401);
+    const [row] = await api.deps.db.select().from(apiKeys).where(eq(apiKeys.id, made.body.id));
+    expect(row!.revokedAt).toBeNull();
+  });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sessions, users } from "@weft/db";
+import { rateLimits, sessions, users } from "@weft/db";
 import { createTestApi, type TestApi } from "../src/testing";
 
 let api: TestApi;
@@ -8,7 +8,7 @@ beforeAll(async () => {
 });
 afterAll(async () => api?.close());
 
-const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+const post = async (path: string, body: unknown, headers: Record<string, string> = {}) =>
   api.rest.request(path, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
@@ -97,6 +97,20 @@ describe("local auth", () => {
     expect((await post("/api/auth/sign-in", { email: "grace@example.com", password: "correct horse" }, { "x-forwarded-for": "10.1.0.200" })).status).toBe(200);
   });
 
+  it("counts parallel guesses before hashing: of 20 at once from one address, only the limit's worth are tried", async () => {
+    await post("/api/auth/sign-up", { email: "linus@example.com", password: "correct horse", name: "Linus" });
+    const from = { "x-forwarded-for": "10.2.0.1" };
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => post("/api/auth/sign-in", { email: "linus@example.com", password: `guess ${i}` }, from)),
+    );
+    const statuses = answers.map((res) => res.status).sort();
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(15);
+    // The right password is refused too while the address is over its limit.
+    expect((await post("/api/auth/sign-in", { email: "linus@example.com", password: "correct horse" }, from)).status).toBe(429);
+    api.clock.advance(15 * 60 * 1000 + 1);
+  });
+
   it("expires sessions after their time to live", async () => {
     const res = await post("/api/auth/sign-in", { email: "ada@example.com", password: "correct horse" }, { "x-forwarded-for": "10.0.0.2" });
     const token = cookieOf(res)!;
@@ -105,5 +119,58 @@ describe("local auth", () => {
     api.clock.advance(24 * 3600 * 1000 + 1);
     expect((await api.rest.request("/api/auth/session", { headers })).status).toBe(401);
     expect((await api.rest.request("/api/v1/me", { headers })).status).toBe(401);
+  });
+});
+
+describe("without a trusted proxy", () => {
+  let direct: TestApi;
+  beforeAll(async () => {
+    direct = await createTestApi({ trustProxy: false, signUpLimit: { max: 2, windowMs: 60_000 } });
+  });
+  afterAll(async () => direct?.close());
+  const postDirect = async (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    direct.rest.request(path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+
+  it("ignores X-Forwarded-For: forged addresses do not reset the account limit, and no address is locked out for everyone", async () => {
+    expect((await postDirect("/api/auth/sign-up", { email: "ada@example.com", password: "correct horse", name: "Ada" })).status).toBe(201);
+    // 10 failures (the account limit) from 10 forged addresses, then the 11th attempt is refused.
+    for (let i = 0; i < 10; i++) {
+      expect((await postDirect("/api/auth/sign-in", { email: "ada@example.com", password: `guess ${i}` }, { "x-forwarded-for": `10.3.0.${i}` })).status).toBe(401);
+    }
+    expect((await postDirect("/api/auth/sign-in", { email: "ada@example.com", password: "correct horse" }, { "x-forwarded-for": "10.3.0.99" })).status).toBe(429);
+    // No per-address counter was kept for the forged addresses.
+    const keys = (await direct.deps.db.select().from(rateLimits)).map((row) => row.key);
+    expect(keys.filter((key) => key.startsWith("sign-in:address:"))).toEqual([]);
+  });
+
+  it("limits sign-ups in all (ten times the per-address limit), whatever addresses the requests claim", async () => {
+    const answers = [];
+    for (let i = 0; i < 21; i++) {
+      answers.push((await postDirect("/api/auth/sign-up", { email: `u${i}@example.com`, password: "correct horse", name: `U${i}` }, { "x-forwarded-for": `10.4.0.${i}` })).status);
+    }
+    // One account exists already from the test above: 19 more fit under 20, then 429.
+    expect(answers.filter((s) => s === 201)).toHaveLength(19);
+    expect(answers.slice(19)).toEqual([429, 429]);
+  });
+});
+
+describe("sign-up throttling behind a trusted proxy", () => {
+  it("refuses the third sign-up from one address within the window (429), before hashing; another address is not affected", async () => {
+    const limited = await createTestApi({ signUpLimit: { max: 2, windowMs: 60_000 } });
+    try {
+      const signUp = async (i: number, from: string) =>
+        limited.rest.request("/api/auth/sign-up", {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-forwarded-for": from },
+          body: JSON.stringify({ email: `s${i}@example.com`, password: "correct horse", name: `S${i}` }),
+        });
+      const parallel = await Promise.all([0, 1, 2, 3].map((i) => signUp(i, "10.5.0.1")));
+      expect(parallel.map((res) => res.status).sort()).toEqual([201, 201, 429, 429]);
+      expect(Number(parallel.find((res) => res.status === 429)!.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect((await limited.database.db.select().from(users)).length).toBe(2);
+      expect((await signUp(9, "10.5.0.2")).status).toBe(201);
+    } finally {
+      await limited.close();
+    }
   });
 });

@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -193,6 +195,55 @@ describe("openai_compatible connections", () => {
     expect(res.status).toBe(400);
     expect(res.body.error.path).toBe("baseUrl");
     expect(await rowOf(created.id)).toEqual(before);
+  });
+});
+
+describe("changing a connection's base URL", () => {
+  /** A provider stand-in on 127.0.0.1 that records the credentials it receives. */
+  async function provider() {
+    const seen: string[] = [];
+    const server: Server = createServer((req, res) => {
+      seen.push(String(req.headers.authorization ?? ""));
+      res.writeHead(200, { "content-type": "application/json" }).end('{"data":[]}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    return { seen, url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  }
+
+  it("without re-entering the key is refused (400 on apiKey), so the stored key is never sent to the new address", async () => {
+    const legit = await provider();
+    const attacker = await provider();
+    try {
+      const created = await caller.connections.create({ workspaceId, name: "Pointed", provider: "openai_compatible", apiKey: SECRET, baseUrl: legit.url });
+      const before = await rowOf(created.id);
+
+      // tRPC and REST both refuse the move without a key; nothing changes.
+      const viaTrpc = await expectTrpcError(caller.connections.update({ workspaceId, connectionId: created.id, baseUrl: attacker.url }), "BAD_REQUEST");
+      expect(viaTrpc.message).toContain("apiKey");
+      const headers = { cookie: owner.cookie, "x-weft-workspace": workspaceId };
+      const viaRest = await rest<ErrorBody>("PATCH", `/api/v1/connections/${created.id}`, { headers, body: { baseUrl: attacker.url, name: "moved" } });
+      expect(viaRest.status, viaRest.text).toBe(400);
+      expect(viaRest.body.error).toMatchObject({ code: "BAD_REQUEST", path: "apiKey" });
+      expect(await rowOf(created.id)).toEqual(before);
+
+      // The connection test still goes to the old address; the attacker's server hears nothing.
+      expect(await caller.connections.test({ workspaceId, connectionId: created.id })).toMatchObject({ ok: true });
+      expect(legit.seen).toEqual([`Bearer ${SECRET}`]);
+      expect(attacker.seen).toEqual([]);
+
+      // With a new key the move is allowed, and only that key goes to the new address.
+      await caller.connections.update({ workspaceId, connectionId: created.id, baseUrl: attacker.url, apiKey: NEW_SECRET });
+      expect(await caller.connections.test({ workspaceId, connectionId: created.id })).toMatchObject({ ok: true });
+      expect(attacker.seen).toEqual([`Bearer ${NEW_SECRET}`]);
+
+      // Keeping the same base URL (or only renaming) needs no key.
+      await caller.connections.update({ workspaceId, connectionId: created.id, baseUrl: attacker.url, name: "Renamed" });
+      await caller.connections.delete({ workspaceId, connectionId: created.id });
+    } finally {
+      await legit.close();
+      await attacker.close();
+    }
   });
 });
 

@@ -150,16 +150,6 @@ export type RetryPolicyInput = z.input<typeof RetryPolicy>;
 export const OnFailure = z.enum(["stop", "continue", "route"]);
 export type OnFailure = z.infer<typeof OnFailure>;
 
-/**
- * A saved block used by reference (DESIGN.md 3): its config comes from the block library, the given
- * `version` or (absent) the latest; publishing a flow pins the version it used.
- */
-export const BlockRef = z.object({
-  blockId: z.uuid("must be a saved block's id (uuid)"),
-  version: z.number().int().positive().optional(),
-});
-export type BlockRef = z.infer<typeof BlockRef>;
-
 export const FlowNodeData = z.object({
   label: z.string().max(200).optional(),
   phase: z.string().max(200).optional(),
@@ -169,7 +159,6 @@ export const FlowNodeData = z.object({
   /** Time limit of one attempt of the whole step, in ms. */
   timeoutMs: z.number().int().positive().optional(),
   onFailure: OnFailure.optional(),
-  blockRef: BlockRef.optional(),
 });
 export type FlowNodeData = z.infer<typeof FlowNodeData>;
 

@@ -4,14 +4,19 @@ import {
   createLocalAuthenticator,
   type Authenticator,
 } from "@weft/api/auth";
-import { createArtifactSettings, createSecretBox, resolveEncryptionKey, type Deps } from "@weft/api";
+import { createArtifactSettings, createSecretBox, createTrpcHandler, resolveEncryptionKey, type Deps } from "@weft/api";
 import { createRestApp } from "@weft/api/rest";
 import { createNotifyBus } from "@weft/db";
 import { createExecutionStore, createGuardedFetch } from "@weft/engine";
-import { clerkEnabled, dataDir, env } from "./env";
+import { clerkEnabled, dataDir, env, publicOrigin } from "./env";
 import { getDatabase } from "./db";
 
-export type WeftApi = { deps: Deps; authenticator: Authenticator; rest: ReturnType<typeof createRestApp> };
+export type WeftApi = {
+  deps: Deps;
+  authenticator: Authenticator;
+  rest: ReturnType<typeof createRestApp>;
+  trpc: (request: Request) => Promise<Response>;
+};
 
 const globalForApi = globalThis as typeof globalThis & { __weftApi?: Promise<WeftApi> };
 
@@ -59,7 +64,14 @@ async function build(): Promise<WeftApi> {
           secretKey: env.CLERK_SECRET_KEY,
           publishableKey: env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY,
           jwtKey: env.CLERK_JWT_KEY,
+          authorizedParties: publicOrigin ? [publicOrigin] : undefined,
         })
       : createLocalAuthenticator(deps);
-  return { deps, authenticator, rest: createRestApp({ deps, authenticator }) };
+  const publicUrl = env.WEFT_PUBLIC_URL;
+  return {
+    deps,
+    authenticator,
+    rest: createRestApp({ deps, authenticator, publicUrl, trustProxy: env.WEFT_TRUST_PROXY === "true" }),
+    trpc: createTrpcHandler({ deps, authenticator, publicUrl }),
+  };
 }

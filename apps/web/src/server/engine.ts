@@ -1,5 +1,5 @@
 import "server-only";
-import { createScheduler, getConnectionSecret, loadRunVariables } from "@weft/api";
+import { createRetentionJob, createScheduler, getConnectionSecret, loadRunVariables } from "@weft/api";
 import { createNotifyBus } from "@weft/db";
 import { createWeftEngine, type Engine } from "@weft/engine";
 import { getApi } from "./api";
@@ -41,8 +41,15 @@ async function start(): Promise<Engine> {
   deps.engine = engine;
   const scheduler = createScheduler({ deps, onError: (error) => console.error("[weft] scheduler error", error) });
   scheduler.start();
+  // Deletes what has outlived each workspace's retention period, in small batches (services/retention).
+  const retention = createRetentionJob({
+    deps,
+    onReport: (report) => console.log(`[weft] retention: removed ${JSON.stringify(report)}`),
+    onError: (error) => console.error("[weft] retention error", error),
+  });
+  retention.start();
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    process.once(signal, () => void Promise.all([scheduler.stop(), engine.stop()]).catch(() => undefined));
+    process.once(signal, () => void Promise.all([scheduler.stop(), retention.stop(), engine.stop()]).catch(() => undefined));
   }
   return engine;
 }

@@ -41,6 +41,10 @@ export const env = createEnv({
           .map((host) => host.trim())
           .filter(Boolean),
       ),
+    WEFT_PUBLIC_URL: z
+      .url({ protocol: /^https?$/, error: "must be the app's public http(s) URL, e.g. https://weft.example.com" })
+      .optional(),
+    WEFT_TRUST_PROXY: z.enum(["true", "false"], { error: "must be true or false" }).optional(),
     CLERK_SECRET_KEY: z.string().optional(),
     CLERK_JWT_KEY: z.string().optional(),
     WEFT_SESSION_TTL_HOURS: z.coerce.number().positive().default(720),
@@ -86,6 +90,14 @@ if (!clerkEnabled && (env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY || env.CLERK_SECRET_
     "Clerk is half configured: set both NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY and CLERK_SECRET_KEY (Clerk auth), or neither (local auth).",
   );
 }
+
+if (clerkEnabled && !env.WEFT_PUBLIC_URL) {
+  // Clerk session tokens are only accepted from our own origin (authorizedParties), which must be known.
+  throw new ConfigError("Clerk needs WEFT_PUBLIC_URL (the app's public URL): session tokens are accepted only from that origin.");
+}
+
+/** The origin of WEFT_PUBLIC_URL, when set. */
+export const publicOrigin = env.WEFT_PUBLIC_URL ? new URL(env.WEFT_PUBLIC_URL).origin : undefined;
 
 /** The repository root: the nearest folder above the working directory holding `drizzle/` (the app runs with cwd apps/web). */
 export function findRepoRoot(from: string = process.cwd()): string {

@@ -22,6 +22,8 @@ export type Deps = {
   sessionTtlMs: number;
   /** Failed sign-ins allowed per client address per window before 429. */
   signInLimit: { max: number; windowMs: number };
+  /** Sign-ups allowed per client address per window (ten times as many in all); default 10 per 10 min. */
+  signUpLimit?: { max: number; windowMs: number };
   /** LISTEN/NOTIFY on the database (live event streams, waking workers). */
   bus: NotifyBus;
   /** The engine's store: creating executions and sending them commands (any process may). */

@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import type { Authenticator } from "../auth/authenticator";
 import { readCookie, SESSION_COOKIE } from "../auth/authenticator";
 import type { Actor, Deps } from "../lib/context";
+import { crossSiteRefusal } from "../lib/cross-site";
 import { AppError, errorBody, fromZodError, notFound } from "../lib/errors";
 import { authenticateApiKey } from "../services/api-keys/authenticate-api-key";
 import { createApiKey } from "../services/api-keys/create-api-key";
@@ -39,10 +40,14 @@ import { updateMemberRole } from "../services/workspaces/update-member-role";
 export type RestOptions = {
   deps: Deps;
   authenticator: Authenticator;
-  /** The client's address for sign-in throttling (default: the last hop of X-Forwarded-For). */
-  clientAddress?: (request: Request) => string;
+  /** The client's address for sign-in and sign-up throttling, null when unknown (default: see trustProxy). */
+  clientAddress?: (request: Request) => string | null;
+  /** WEFT_TRUST_PROXY: a proxy sets X-Forwarded-For, so its last hop is the client; otherwise the header is ignored. */
+  trustProxy?: boolean;
   /** Largest accepted JSON body. */
   maxBodyBytes?: number;
+  /** WEFT_PUBLIC_URL: an https address makes the session cookie Secure, and its origin may send writes. */
+  publicUrl?: string;
 };
 
 /** Header that picks the workspace for cookie-authenticated calls (API keys carry their own). */
@@ -63,15 +68,19 @@ import { registerStreamRoutes } from "./routes/stream";
 import { registerVariableRoutes } from "./routes/variables";
 import { registerWebhookRoutes, WEBHOOK_PATH_PREFIX } from "./routes/webhooks";
 
-function defaultClientAddress(request: Request): string {
-  const forwarded = request.headers.get("x-forwarded-for");
-  const last = forwarded?.split(",").pop()?.trim();
-  return last || request.headers.get("x-real-ip") || "unknown";
-}
+/**
+ * The last X-Forwarded-For hop, which the trusted proxy appended. Without a trusted proxy the header is
+ * the client's own word (Next.js passes it on as sent), so the address is unknown: null.
+ */
+const forwardedAddress = (trustProxy: boolean) => (request: Request): string | null => {
+  if (!trustProxy) return null;
+  const last = request.headers.get("x-forwarded-for")?.split(",").pop()?.trim();
+  return last || null;
+};
 
 export function createRestApp(options: RestOptions) {
   const { deps, authenticator } = options;
-  const clientAddress = options.clientAddress ?? defaultClientAddress;
+  const clientAddress = options.clientAddress ?? forwardedAddress(options.trustProxy ?? false);
   const app = new OpenAPIHono<Env>({
     defaultHook: (result) => {
       if (!result.success) throw fromZodError(result.error);
@@ -93,10 +102,17 @@ export function createRestApp(options: RestOptions) {
   });
   app.notFound((c) => c.json(errorBody(notFound("Route")), 404));
 
+  const isWebhook = (c: { req: { path: string } }) => c.req.path.startsWith(WEBHOOK_PATH_PREFIX);
+  // Cookie-authenticated writes must come from our own pages (webhooks are called from anywhere).
+  app.use("*", async (c, next) => {
+    const refusal = isWebhook(c) ? null : crossSiteRefusal(c.req.raw, options);
+    if (refusal) throw refusal;
+    return next();
+  });
+
   // Bodies: JSON only, size-limited, parsed before validation so bad JSON is a clear 400. Flow webhooks
   // take JSON, forms and text, each within its own webhook's limit (routes/webhooks.ts); flow import
   // takes YAML or JSON (routes/flow-files.ts checks the type).
-  const isWebhook = (c: { req: { path: string } }) => c.req.path.startsWith(WEBHOOK_PATH_PREFIX);
   app.use("*", async (c, next) => {
     if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "DELETE" || isWebhook(c) || isArtifactUpload(c)) return next();
     if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "DELETE" || isWebhook(c) || c.req.path === FLOW_IMPORT_PATH) return next();
@@ -128,7 +144,7 @@ export function createRestApp(options: RestOptions) {
       httpOnly: true,
       sameSite: "Lax",
       path: "/",
-      secure: new URL(c.req.url).protocol === "https:",
+      secure: new URL(options.publicUrl ?? c.req.url).protocol === "https:",
       expires: session.expiresAt,
     });
   const requireLocal = () => {
@@ -139,7 +155,7 @@ export function createRestApp(options: RestOptions) {
     route({ method: "post", path: "/api/auth/sign-up", request: jsonBody(SignUpInput), status: 201, description: "Account created; session cookie set", tags: ["auth"] }),
     async (c) => {
       requireLocal();
-      const { user, session } = await signUp(deps, c.req.valid("json"));
+      const { user, session } = await signUp(deps, { input: c.req.valid("json"), clientAddress: clientAddress(c.req.raw) });
       setSessionCookie(c, session);
       return c.json({ user }, 201);
     },

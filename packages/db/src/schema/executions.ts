@@ -91,6 +91,8 @@ export const flowExecutions = pgTable(
     index("flow_executions_workspace_id_idx").on(t.workspaceId, t.createdAt),
     index("flow_executions_workspace_flow_idx").on(t.workspaceId, t.flowId, t.createdAt),
     index("flow_executions_claim_idx").on(t.status, t.leaseExpiresAt),
+    // The retention job's scan (oldest ended runs first).
+    index("flow_executions_finished_at_idx").on(t.finishedAt),
   ],
 );
 

@@ -1,4 +1,4 @@
-import { index, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, tstz, updatedAt } from "./_columns";
 import { users } from "./auth";
 
@@ -10,6 +10,11 @@ export const workspaces = pgTable(
     id: id(),
     name: text("name").notNull(),
     clerkOrgId: text("clerk_org_id"),
+    /**
+     * Days an ended run (with its steps and events), a webhook invocation or a schedule slot is kept
+     * before the retention job deletes it (services/retention).
+     */
+    retentionDays: integer("retention_days").notNull().default(30),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

@@ -171,7 +171,9 @@ describe("refused before connecting", () => {
     const lookup = vi.fn(fakeDns({ "evil.test": ["127.0.0.1"] }));
     const error = await rejection(createGuardedFetch({ lookup })(`http://evil.test:${victim.port}/`));
     expect(error).toBeInstanceOf(HttpBlockedError);
-    expect((error as Error).message).toContain("evil.test (resolves to 127.0.0.1, a loopback address)");
+    // The caller is told the name is not public; the resolved address goes to the server log only.
+    expect((error as Error).message).toContain("evil.test (it does not resolve to a public address)");
+    expect((error as Error).message).not.toContain("127.0.0.1");
     expect(lookup).toHaveBeenCalledTimes(1);
     expect(victim.connections()).toBe(0);
   });
@@ -336,7 +338,8 @@ describe("redirects", () => {
     const fetch = createGuardedFetch({ allowHosts: ["127.0.0.1"], lookup });
     const error = await rejection(fetch(`http://public.test:${server.port}/go`));
     expect(error).toBeInstanceOf(HttpBlockedError);
-    expect((error as Error).message).toContain("internal.test (resolves to 10.0.0.5, a private address)");
+    expect((error as Error).message).toContain("internal.test (it does not resolve to a public address)");
+    expect((error as Error).message).not.toContain("10.0.0.5");
     expect(victim.connections()).toBe(0);
   });
 
@@ -418,25 +421,28 @@ describe("redirects", () => {
     ]);
   });
 
-  it("drops Authorization and Cookie on a cross-origin redirect, keeps them same-origin", async () => {
+  it("keeps only safe headers on a cross-origin redirect (no Authorization, Cookie, X-Api-Key...), all of them same-origin", async () => {
     const other = await startServer();
     const lookup = fakeDns({ "first.test": ["127.0.0.1"], "second.test": ["127.0.0.1"] });
     const server = await startServer(
       redirecting({ "/same": [302, "/landing"], "/cross": [302, `http://second.test:${other.port}/landing`] }),
     );
     const fetch = createGuardedFetch({ allowHosts: ["127.0.0.1"], lookup });
-    const headers = { authorization: "Bearer secret", cookie: "session=1", "x-custom": "kept" };
+    const headers = { authorization: "Bearer secret", cookie: "session=1", "x-api-key": "sk-secret", "api-key": "az-secret", "x-custom": "c", accept: "application/json" };
 
     await (await fetch(`http://first.test:${server.port}/same`, { headers })).text();
     const sameOrigin = server.requests.find((request) => request.url === "/landing");
-    expect(sameOrigin?.headers).toMatchObject({ authorization: "Bearer secret", cookie: "session=1" });
+    expect(sameOrigin?.headers).toMatchObject({ authorization: "Bearer secret", cookie: "session=1", "x-api-key": "sk-secret", "x-custom": "c" });
 
     await (await fetch(`http://first.test:${server.port}/cross`, { headers })).text();
     const crossOrigin = other.requests[0];
     expect(crossOrigin?.url).toBe("/landing");
     expect(crossOrigin?.headers.authorization).toBeUndefined();
     expect(crossOrigin?.headers.cookie).toBeUndefined();
-    expect(crossOrigin?.headers["x-custom"]).toBe("kept");
+    expect(crossOrigin?.headers["x-api-key"]).toBeUndefined();
+    expect(crossOrigin?.headers["api-key"]).toBeUndefined();
+    expect(crossOrigin?.headers["x-custom"]).toBeUndefined();
+    expect(crossOrigin?.headers.accept).toBe("application/json");
   });
 
   it('returns the redirect itself with redirect: "manual" and fails with redirect: "error"', async () => {

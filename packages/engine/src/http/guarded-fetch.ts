@@ -7,6 +7,7 @@ import {
 import { createAddressPolicy, type HostLookup } from "./address-policy";
 import {
   findHttpError,
+  HttpBlockedError,
   HttpInvalidUrlError,
   HttpNetworkError,
   HttpRedirectError,
@@ -45,8 +46,22 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
-/** Dropped when a redirect leaves the origin the credentials were meant for. */
-const CREDENTIAL_HEADERS = ["authorization", "proxy-authorization", "cookie"];
+/**
+ * The only headers a redirect to another origin keeps: credentials may hide in any other header
+ * (`x-api-key`, `api-key`, `x-goog-api-key`...), so everything not known to be harmless is dropped.
+ */
+const CROSS_ORIGIN_SAFE_HEADERS: ReadonlySet<string> = new Set([
+  "accept",
+  "accept-encoding",
+  "accept-language",
+  "cache-control",
+  "content-encoding",
+  "content-language",
+  "content-length",
+  "content-type",
+  "pragma",
+  "user-agent",
+]);
 /** Dropped when a redirect turns the request into a GET without body. */
 const BODY_HEADERS = [
   "content-type",
@@ -220,7 +235,7 @@ function nextHop(hop: Hop, status: number, location: string): Hop {
     );
   }
   if (url.origin !== hop.url.origin) {
-    for (const name of CREDENTIAL_HEADERS) headers.delete(name);
+    for (const name of [...headers.keys()]) if (!CROSS_ORIGIN_SAFE_HEADERS.has(name)) headers.delete(name);
   }
   return { url, method, headers, body };
 }
@@ -324,6 +339,12 @@ function capBody(
 function toFetchError(error: unknown, signal: AbortSignal): unknown {
   if (signal.aborted) return signal.reason;
   const known = findHttpError(error);
+  if (known instanceof HttpBlockedError && known.reason.startsWith("resolves to ")) {
+    // The address a name resolves to is internal knowledge (a map of the private network): it goes to
+    // the server log, and the caller only learns that the name is not public.
+    console.warn(`[http] refused ${known.host}: ${known.reason}`);
+    return new HttpBlockedError(known.host, "it does not resolve to a public address");
+  }
   if (known) return known;
   if (error instanceof TypeError && error.message !== "fetch failed") return error;
   const message = error instanceof Error ? describeNetworkError(error) : String(error);

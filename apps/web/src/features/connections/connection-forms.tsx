@@ -120,6 +120,7 @@ export function EditConnectionForm({
     ...(showBaseUrl && nextBaseUrl !== connection.baseUrl ? { baseUrl: nextBaseUrl } : {}),
   };
   const changed = Object.keys(changes).length > 0;
+  const baseUrlChanged = "baseUrl" in changes;
 
   return (
     <form
@@ -147,9 +148,13 @@ export function EditConnectionForm({
       ) : null}
       <Field
         id="edit-connection-api-key"
-        label="Replace API key"
+        label={baseUrlChanged ? "API key" : "Replace API key"}
         error={fieldError(error, "apiKey")}
-        hint="Leave empty to keep the current key. The stored key is never shown."
+        hint={
+          baseUrlChanged
+            ? "Re-enter the key: the stored key is never sent to a new base URL."
+            : "Leave empty to keep the current key. The stored key is never shown."
+        }
       >
         {(control) => (
           <Input

@@ -24,7 +24,7 @@ export type CreateConnectionInput = z.infer<typeof CreateConnectionInput>;
 export const UpdateConnectionInput = z.object({
   connectionId: z.uuid(),
   name: z.string().trim().min(1, "Enter a name").max(80).optional(),
-  /** A new secret replaces the old one; omit to keep it. */
+  /** A new secret replaces the old one; omit to keep it (not allowed when the base URL changes). */
   apiKey: Secret.optional(),
   baseUrl: HttpUrl.nullable().optional(),
   config: z.record(z.string(), z.unknown()).optional(),

@@ -18,6 +18,12 @@ export async function updateConnection(deps: Deps, { actor, input }: { actor: Ac
     if (current.provider === "openai_compatible" && !nextBaseUrl) {
       throw new AppError("BAD_REQUEST", "baseUrl: An OpenAI-compatible connection needs a base URL", { path: "baseUrl" });
     }
+    // The stored key was given for the old address: it is never sent to a new one unless re-entered.
+    if ((nextBaseUrl ?? null) !== (current.baseUrl ?? null) && apiKey === undefined) {
+      throw new AppError("BAD_REQUEST", "apiKey: Re-enter the API key when you change the base URL; the stored key is not sent to a new address", {
+        path: "apiKey",
+      });
+    }
     const [row] = await tx
       .update(connections)
       .set({

@@ -23,7 +23,8 @@ export async function publishFlow(deps: Deps, { actor, input }: { actor: Actor; 
   return deps.db.transaction(async (tx) => {
     const flow = await findFlow(tx, { workspaceId: actor.workspaceId, flowId, lock: true });
     // Nodes using a saved block get its latest version's config, and that version is pinned.
-    const result = validateFlow(await resolveBlockRefs(tx, { workspaceId: actor.workspaceId, graph: { nodes: flow.nodes, edges: flow.edges } }));
+    const resolved = await resolveBlockRefs(tx, { workspaceId: actor.workspaceId, graph: { nodes: flow.nodes, edges: flow.edges } });
+    const result = validateFlow(resolved);
     if (!result.ok) throw new AppError("BAD_REQUEST", describeProblems(result.problems));
     const [{ next } = { next: 1 }] = await tx
       .select({ next: sql<number>`coalesce(max(${flowVersions.version}), 0)::int + 1` })
@@ -36,7 +37,7 @@ export async function publishFlow(deps: Deps, { actor, input }: { actor: Actor; 
         flowId,
         version: next,
         // The validated graph: what the engine will run, with defaults applied.
-        nodes: result.graph.nodes,
+        nodes: withBlockRefs(result.graph.nodes, resolved.nodes),
         edges: result.graph.edges,
         triggers: flow.triggers,
         createdBy: actor.userId,
@@ -48,6 +49,16 @@ export async function publishFlow(deps: Deps, { actor, input }: { actor: Actor; 
     await audit(tx, actor, "flow.publish", { type: "flow", id: flowId }, { version: next });
     return row;
   });
+}
+
+/** The validated nodes with the pinned `data.blockRef` of the resolved ones (validation keeps only known data keys). */
+function withBlockRefs<N extends { id: string; data: object }>(nodes: N[], resolved: readonly unknown[]): N[] {
+  const refs = new Map<string, unknown>();
+  for (const raw of resolved) {
+    const node = raw as { id?: unknown; data?: { blockRef?: unknown } };
+    if (typeof node.id === "string" && node.data?.blockRef) refs.set(node.id, node.data.blockRef);
+  }
+  return nodes.map((node) => (refs.has(node.id) ? { ...node, data: { ...node.data, blockRef: refs.get(node.id) } } : node));
 }
 
 function describeProblems(problems: FlowProblem[]): string {

@@ -1,17 +1,11 @@
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { appRouter, createTRPCContext } from "@weft/api";
 import { getApi } from "@/server/api";
 
 export const dynamic = "force-dynamic";
 
+/** tRPC: cross-site writes refused, body and batch size capped (packages/api/src/trpc/handler.ts). */
 async function handler(request: Request): Promise<Response> {
-  const { deps, authenticator } = await getApi();
-  return fetchRequestHandler({
-    endpoint: "/api/trpc",
-    req: request,
-    router: appRouter,
-    createContext: () => createTRPCContext({ deps, authenticator, request }),
-  });
+  const { trpc } = await getApi();
+  return trpc(request);
 }
 
 export { handler as GET, handler as POST };

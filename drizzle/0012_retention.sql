@@ -1,0 +1,2 @@
+ALTER TABLE "workspaces" ADD COLUMN "retention_days" integer DEFAULT 30 NOT NULL;--> statement-breakpoint
+CREATE INDEX "flow_executions_finished_at_idx" ON "flow_executions" USING btree ("finished_at");
